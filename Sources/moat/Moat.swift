@@ -1,0 +1,4 @@
+@main
+struct Moat {
+    static func main() {}
+}
