@@ -1,0 +1,68 @@
+/// A validated platform: everything a `.moat` file says, with names resolved and checked.
+/// Both semantics — the symbolic checker and the concrete machine — read this value.
+public struct Platform: Hashable, Sendable {
+    public var name: String
+    public var file: String
+    public var cpu: CPU
+    /// Regions sorted by base address.
+    public var regions: [Region]
+    public var hypervisor: Hypervisor
+    public var partitions: [Partition]
+    /// Present when the model declares an `smm` block.
+    public var smm: SMM?
+    public var devices: [Device]
+    public var properties: [Property]
+    public var location: SourceLocation
+
+    public init(name: String, file: String = "<memory>", cpu: CPU = CPU(), regions: [Region] = [], hypervisor: Hypervisor = Hypervisor(), partitions: [Partition] = [], smm: SMM? = nil, devices: [Device] = [], properties: [Property] = [], location: SourceLocation = .synthetic) {
+        self.name = name
+        self.file = file
+        self.cpu = cpu
+        self.regions = regions
+        self.hypervisor = hypervisor
+        self.partitions = partitions
+        self.smm = smm
+        self.devices = devices
+        self.properties = properties
+        self.location = location
+    }
+
+    public func region(named name: String) -> Region? { regions.first { $0.name == name } }
+
+    public func partition(named name: String) -> Partition? { partitions.first { $0.name == name } }
+
+    public func device(named name: String) -> Device? { devices.first { $0.name == name } }
+
+    /// The VTL a principal names, if it is one.
+    public func vtl(of principal: Principal) -> VTL? {
+        guard case .vtl(let p, let level) = principal else { return nil }
+        return partition(named: p)?.vtl(level)
+    }
+
+    /// Every principal of the platform, in a stable order.
+    public var principals: [Principal] {
+        [.hypervisor] + (smm != nil ? [.smm] : []) + partitions.flatMap(\.principals) + devices.map { .device($0.name) }
+    }
+
+    /// The regions a target stands for: those owned by the principal, by any VTL of the
+    /// partition, or the region itself.
+    public func regions(of target: Target) -> [Region] {
+        switch target {
+        case .principal(let p): regions.filter { $0.owner == p }
+        case .partition(let name): regions.filter { $0.owner?.partition == name }
+        case .region(let name): regions.filter { $0.name == name }
+        }
+    }
+
+    /// The region that contains a host-physical address.
+    public func region(containing address: UInt64) -> Region? {
+        var low = 0
+        var high = regions.count
+        while low < high {
+            let mid = (low + high) / 2
+            if regions[mid].base <= address { low = mid + 1 } else { high = mid }
+        }
+        guard low > 0, regions[low - 1].contains(address) else { return nil }
+        return regions[low - 1]
+    }
+}
