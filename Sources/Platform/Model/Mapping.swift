@@ -60,4 +60,5 @@ public struct VTLProtection: Hashable, Sendable {
     }
 }
 
-func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }
+/// `0x`-prefixed lowercase hexadecimal, as Moat prints addresses.
+public func hex(_ value: UInt64) -> String { "0x" + String(value, radix: 16) }

@@ -1,0 +1,97 @@
+import Platform
+import SMT
+
+/// The SMT query "can the attacker's access reach a target range?" over 64-bit addresses.
+/// Every path and range is described by constants that configuration facts pin to their
+/// values, so that the solver picks the address and an unsat core names what blocks it.
+struct ReachabilityQuery {
+    let context: Context
+    let solver: Solver
+    let facts: FactBook
+    let width = 64
+
+    /// The attacker's address (guest-physical, bus or physical) and the host-physical address it reaches.
+    let address: Term
+    let hpa: Term
+    /// For exec goals, the address through which the target fetches `hpa`.
+    let targetAddress: Term
+
+    init(context: Context, only: Set<Int>? = nil) throws(SMTError) {
+        self.context = context
+        self.solver = try context.makeSolver(logic: "QF_BV")
+        self.facts = FactBook(context: context, solver: solver, only: only)
+        self.address = context.bvConst("address", width: width)
+        self.hpa = context.bvConst("hpa", width: width)
+        self.targetAddress = context.bvConst("target_address", width: width)
+    }
+
+    private func bv(_ v: UInt64) -> Term { context.bv(v, width: width) }
+
+    /// `base ≤ a < base + size`, without wrapping.
+    private func inRange(_ a: Term, base: Term, size: Term) -> Term {
+        a.uge(base) && (a &- base).ult(size)
+    }
+
+    /// Declares the SMRAM guards: which accesses may touch SMRAM. Returns (CPU allowed, DMA allowed, in-SMRAM).
+    func smramGuards(_ platform: Platform) -> (cpu: Term, dma: Term, inSMRAM: Term) {
+        guard let smm = platform.smm, let name = smm.smram, let region = platform.region(named: name) else {
+            return (context.bool(true), context.bool(true), context.bool(false))
+        }
+        let base = context.bvConst("smram_base", width: width)
+        let size = context.bvConst("smram_size", width: width)
+        facts.add(base .== bv(region.base) && size .== bv(region.size), "SMRAM is region '\(name)' [\(hex(region.base)), \(hex(region.end)))", at: region.location)
+        let smrr = context.boolConst("smrr")
+        let open = context.boolConst("d_open")
+        let locked = context.boolConst("d_lck")
+        let tseg = context.boolConst("tseg")
+        facts.add(smrr .== context.bool(smm.smrr), smm.smrr ? "SMRR covers SMRAM: outside SMM it reads all-ones and drops writes" : "SMRR is off", at: smm.location)
+        facts.add(open .== context.bool(smm.open), smm.open ? "SMRAMC.D_OPEN is set: SMRAM is visible outside SMM" : "SMRAMC.D_OPEN is clear: SMRAM is closed to non-SMM accesses", at: smm.location)
+        facts.add(locked .== context.bool(smm.locked), smm.locked ? "SMRAMC.D_LCK is set" : "SMRAMC.D_LCK is clear", at: smm.location)
+        facts.add(tseg .== context.bool(smm.tsegDMAProtection), smm.tsegDMAProtection ? "TSEG protection keeps DMA out of SMRAM" : "SMRAM is not protected from DMA", at: smm.location)
+        // D_LCK forces D_OPEN to 0 (DOMAIN.md §5.1).
+        let visible = open && !locked
+        return (!smrr && visible, !tseg, inRange(hpa, base: base, size: size))
+    }
+
+    /// Asserts: `address` lies in one of `paths` that grants `right`, and translates to `hpa`.
+    /// Returns one selector term per path (true in a model for the path used).
+    @discardableResult
+    func attackerReaches(_ paths: [AccessPath], right: Permissions, smram: (cpu: Term, dma: Term, inSMRAM: Term), prefix: String, addressTerm: Term? = nil) -> [Term] {
+        let a = addressTerm ?? address
+        var disjuncts: [Term] = []
+        for (i, path) in paths.enumerated() {
+            let base = context.bvConst("\(prefix)\(i)_base", width: width)
+            let size = context.bvConst("\(prefix)\(i)_size", width: width)
+            let target = context.bvConst("\(prefix)\(i)_hpa", width: width)
+            let granted = context.boolConst("\(prefix)\(i)_\(right)")
+            facts.add(base .== bv(path.base) && size .== bv(path.size) && target .== bv(path.hpa), path.fact, at: path.location)
+            let has = !path.rights.isDisjoint(with: right)
+            facts.add(granted .== context.bool(has), "\(path.fact): \(has ? "grants" : "does not grant") \(Self.word(right))", at: path.location)
+            var guardTerm = context.bool(true)
+            if path.actor != .smm {
+                guardTerm = smram.inSMRAM.implies(path.medium.isDMA ? smram.dma : smram.cpu)
+            }
+            disjuncts.append(granted && inRange(a, base: base, size: size) && (hpa .== target &+ (a &- base)) && guardTerm)
+        }
+        solver.assert(context.or(disjuncts))
+        return disjuncts
+    }
+
+    /// Asserts: `hpa` lies in one of `ranges`.
+    func hpaIn(_ ranges: [TargetRange], prefix: String) {
+        var disjuncts: [Term] = []
+        for (i, range) in ranges.enumerated() {
+            let base = context.bvConst("\(prefix)\(i)_base", width: width)
+            let size = context.bvConst("\(prefix)\(i)_size", width: width)
+            facts.add(base .== bv(range.base) && size .== bv(range.size), range.fact, at: range.location)
+            disjuncts.append(inRange(hpa, base: base, size: size))
+        }
+        solver.assert(context.or(disjuncts))
+    }
+
+    static func word(_ right: Permissions) -> String {
+        if right.contains(.write) { return "write" }
+        if right.contains(.read) { return "read" }
+        return "execute"
+    }
+}

@@ -1,0 +1,47 @@
+import Platform
+
+/// One way a principal reaches host-physical memory: an interval of its address space
+/// (guest-physical for a VTL, bus addresses for a device, physical for VMX root and SMM)
+/// translated linearly to host-physical, with the rights that survive every layer
+/// (EPT, VTL protections, IOMMU).
+struct AccessPath: Hashable {
+    enum Medium: Hashable {
+        /// A CPU access by a VTL through its EPT.
+        case ept(Principal)
+        /// A DMA access by a device, through the IOMMU or without one.
+        case dma(String)
+        /// A CPU access without translation (VMX root, SMM, or a guest whose VMCS leaves EPT off).
+        case physical(Principal)
+
+        var isDMA: Bool {
+            if case .dma = self { return true }
+            return false
+        }
+    }
+
+    var medium: Medium
+    var base: UInt64
+    var size: UInt64
+    var hpa: UInt64
+    var rights: Permissions
+    /// The configuration fact this path stems from, in words a developer recognises.
+    var fact: String
+    var location: SourceLocation
+
+    var actor: Principal {
+        switch medium {
+        case .ept(let p), .physical(let p): p
+        case .dma(let d): .device(d)
+        }
+    }
+}
+
+/// A host-physical interval that matters to a goal (a target region, an executable range).
+struct TargetRange: Hashable {
+    var base: UInt64
+    var size: UInt64
+    var fact: String
+    var location: SourceLocation
+    /// For executable ranges: how the target reaches it (for the second step of a trace).
+    var path: AccessPath?
+}

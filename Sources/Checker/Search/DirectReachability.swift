@@ -1,0 +1,110 @@
+import Platform
+import SMT
+
+/// One-step attacks: the attacker touches the target's memory through its own translation.
+struct DirectReachability {
+    enum Outcome {
+        case attack([Step])
+        case blocked(Certificate)
+        case unknown(String)
+    }
+
+    let platform: Platform
+    let capabilities: Capabilities
+    let options: CheckOptions
+
+    /// Looks for a direct path; when there is none, returns the minimal set of configuration
+    /// facts that blocks every path, re-checked in a fresh solver context.
+    func search(_ property: Property) throws(SMTError) -> Outcome {
+        let context = try Context()
+        let query = try build(property, in: context, only: nil)
+        switch query.solver.check(assuming: query.facts.literals) {
+        case .unknown(let reason):
+            return .unknown("the solver gave up: \(reason)")
+        case .sat(let model):
+            return .attack(try witness(property, model: model, query: query))
+        case .unsat(let core):
+            var blocking = query.facts.indices(of: core)
+            blocking = minimise(blocking, query: query)
+            // Re-check the certificate: a fresh context with only the blocking facts must stay unsatisfiable.
+            let fresh = try Context()
+            let recheck = try build(property, in: fresh, only: Set(blocking))
+            guard case .unsat = recheck.solver.check() else {
+                return .unknown("the proof's certificate did not re-check in a fresh solver")
+            }
+            let facts = blocking.map { "\(query.facts.facts[$0].text) (\(query.facts.facts[$0].location))" }
+            return .blocked(Certificate(method: "direct reachability: no address of the attacker's translations reaches the target",
+                                        blockingFacts: facts.isEmpty ? ["\(property.attacker) has no path to memory that grants this access"] : facts,
+                                        recheckQueries: 1))
+        }
+    }
+
+    /// Deletion-based minimisation of an unsat core: drop each fact the others already block without.
+    private func minimise(_ core: [Int], query: ReachabilityQuery) -> [Int] {
+        guard core.count <= 64 else { return core }
+        var kept = core
+        var i = 0
+        while i < kept.count {
+            var trial = kept
+            trial.remove(at: i)
+            if case .unsat = query.solver.check(assuming: trial.map { query.facts.facts[$0].literal }) {
+                kept = trial
+            } else {
+                i += 1
+            }
+        }
+        return kept
+    }
+
+    func build(_ property: Property, in context: Context, only: Set<Int>?) throws(SMTError) -> ReachabilityQuery {
+        let query = try ReachabilityQuery(context: context, only: only)
+        if let ms = options.timeoutMilliseconds { query.solver.setTimeout(milliseconds: ms) }
+        if let limit = options.resourceLimit { query.solver.setRLimit(limit) }
+        let smram = query.smramGuards(platform)
+        let paths = capabilities.paths(of: property.attacker)
+        switch property.goal {
+        case .read(let target):
+            query.attackerReaches(paths, right: .read, smram: smram, prefix: "path")
+            query.hpaIn(capabilities.memory(of: target), prefix: "target")
+        case .write(let target):
+            query.attackerReaches(paths, right: .write, smram: smram, prefix: "path")
+            query.hpaIn(capabilities.memory(of: target), prefix: "target")
+        case .exec(let target):
+            query.attackerReaches(paths, right: .write, smram: smram, prefix: "path")
+            query.hpaIn(capabilities.executable(by: target), prefix: "exec")
+        case .dos:
+            query.solver.assert(context.bool(false))
+        }
+        return query
+    }
+
+    /// Turns a model into concrete steps, choosing the path in Swift from the model's addresses.
+    private func witness(_ property: Property, model: Model, query: ReachabilityQuery) throws(SMTError) -> [Step] {
+        guard let address = try model.uint64(query.address), let hpa = try model.uint64(query.hpa) else {
+            throw SMTError(code: .invalidUsage, message: "the model gives no address")
+        }
+        let paths = capabilities.paths(of: property.attacker)
+        let right: Permissions = property.goal.verb == "read" ? .read : .write
+        let path = paths.first { !$0.rights.isDisjoint(with: right) && address >= $0.base && address - $0.base < $0.size && $0.hpa + (address - $0.base) == hpa }
+        var steps: [Step] = []
+        let access: Access = right == .read ? .read : .write
+        if let path, case .dma(let device) = path.medium {
+            steps.append(Step(actor: .device(device), action: .dma(access, address: address, hpa: hpa)))
+        } else {
+            steps.append(Step(actor: property.attacker, action: .access(access, gpa: address, hpa: hpa, userMode: false)))
+        }
+        if case .exec(let target) = property.goal {
+            let ranges = capabilities.executable(by: target)
+            if let range = ranges.first(where: { hpa >= $0.base && hpa - $0.base < $0.size }) {
+                if let execPath = range.path {
+                    let gpa = execPath.base + (hpa - execPath.hpa)
+                    let user = !execPath.rights.contains(.execute) && execPath.rights.contains(.userExecute)
+                    steps.append(Step(actor: execPath.actor, action: .access(.execute, gpa: gpa, hpa: hpa, userMode: user)))
+                } else if case .principal(let p) = target {
+                    steps.append(Step(actor: p, action: .access(.execute, gpa: hpa, hpa: hpa, userMode: false)))
+                }
+            }
+        }
+        return steps
+    }
+}
