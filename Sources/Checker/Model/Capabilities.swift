@@ -31,12 +31,12 @@ struct Capabilities {
         guard case .vtl(let p, let level) = principal, let partition = platform.partition(named: p), let vtl = partition.vtl(level) else { return [] }
         guard vtl.vmcs.eptEnabled else {
             return [AccessPath(medium: .physical(principal), base: 0, size: physicalLimit, hpa: 0, rights: [.read, .write, .execute, .userExecute],
-                               fact: "\(principal)'s VMCS does not enable EPT, so guest-physical is host-physical", location: vtl.vmcs.location)]
+                               fact: "\(platform.displayName(principal))'s VMCS does not enable EPT, so guest-physical is host-physical", location: vtl.vmcs.location)]
         }
         let protections = partition.vtls.filter { $0.level > level }.flatMap { $0.protections[level] ?? [] }
         var result: [AccessPath] = []
         for m in vtl.mappings {
-            let fact = "\(principal) maps guest-physical [\(hex(m.gpa)), \(hex(m.gpaEnd))) to \(m.target) [\(hex(m.hpa)), \(hex(m.hpaEnd))) with \(m.permissions)"
+            let fact = "\(platform.displayName(principal)) maps guest-physical [\(hex(m.gpa)), \(hex(m.gpaEnd))) to \(m.target) [\(hex(m.hpa)), \(hex(m.hpaEnd))) with \(m.permissions)"
             for piece in split(m, by: protections) {
                 let mask = piece.protection?.permissions ?? [.read, .write, .execute, .userExecute]
                 var rights = m.permissions.intersection(mask)

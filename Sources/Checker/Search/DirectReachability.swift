@@ -29,7 +29,7 @@ struct DirectReachability {
             // Re-check the certificate: a fresh context with only the blocking facts must stay unsatisfiable.
             let fresh = try Context()
             let recheck = try build(property, in: fresh, only: Set(blocking))
-            guard case .unsat = recheck.solver.check() else {
+            guard case .unsat = recheck.solver.check(assuming: recheck.facts.literals) else {
                 return .unknown("the proof's certificate did not re-check in a fresh solver")
             }
             let facts = blocking.map { "\(query.facts.facts[$0].text) (\(query.facts.facts[$0].location))" }
@@ -78,14 +78,36 @@ struct DirectReachability {
         return query
     }
 
+    private func targetRanges(_ property: Property) -> [TargetRange] {
+        switch property.goal {
+        case .read(let t), .write(let t): capabilities.memory(of: t)
+        case .exec(let t): capabilities.executable(by: t)
+        case .dos: []
+        }
+    }
+
     /// Turns a model into concrete steps, choosing the path in Swift from the model's addresses.
     private func witness(_ property: Property, model: Model, query: ReachabilityQuery) throws(SMTError) -> [Step] {
-        guard let address = try model.uint64(query.address), let hpa = try model.uint64(query.hpa) else {
+        guard let modelAddress = try model.uint64(query.address), let modelHPA = try model.uint64(query.hpa) else {
             throw SMTError(code: .invalidUsage, message: "the model gives no address")
         }
         let paths = capabilities.paths(of: property.attacker)
         let right: Permissions = property.goal.verb == "read" ? .read : .write
-        let path = paths.first { !$0.rights.isDisjoint(with: right) && address >= $0.base && address - $0.base < $0.size && $0.hpa + (address - $0.base) == hpa }
+        let path = paths.first {
+            !$0.rights.isDisjoint(with: right) && modelAddress >= $0.base && modelAddress - $0.base < $0.size && $0.hpa + (modelAddress - $0.base) == modelHPA
+        }
+        // Report the lowest address of that path that lands in the same target range as the model's:
+        // stable across solver versions, and the first byte is what a person expects.
+        var address = modelAddress
+        var hpa = modelHPA
+        if let path, let range = targetRanges(property).first(where: { hpa >= $0.base && hpa - $0.base < $0.size }) {
+            let low = max(path.hpa, range.base)
+            let smram = platform.smm?.smram.flatMap { platform.region(named: $0) }
+            if smram?.contains(low) != true || smram?.contains(hpa) == true {
+                address = path.base + (low - path.hpa)
+                hpa = low
+            }
+        }
         var steps: [Step] = []
         let access: Access = right == .read ? .read : .write
         if let path, case .dma(let device) = path.medium {
@@ -93,14 +115,13 @@ struct DirectReachability {
         } else {
             steps.append(Step(actor: property.attacker, action: .access(access, gpa: address, hpa: hpa, userMode: false)))
         }
-        if case .exec(let target) = property.goal {
-            let ranges = capabilities.executable(by: target)
-            if let range = ranges.first(where: { hpa >= $0.base && hpa - $0.base < $0.size }) {
+        if case .exec = property.goal {
+            if let range = targetRanges(property).first(where: { hpa >= $0.base && hpa - $0.base < $0.size }) {
                 if let execPath = range.path {
                     let gpa = execPath.base + (hpa - execPath.hpa)
                     let user = !execPath.rights.contains(.execute) && execPath.rights.contains(.userExecute)
                     steps.append(Step(actor: execPath.actor, action: .access(.execute, gpa: gpa, hpa: hpa, userMode: user)))
-                } else if case .principal(let p) = target {
+                } else if case .exec(.principal(let p)) = property.goal {
                     steps.append(Step(actor: p, action: .access(.execute, gpa: hpa, hpa: hpa, userMode: false)))
                 }
             }

@@ -66,3 +66,25 @@ public struct Platform: Hashable, Sendable {
         return regions[low - 1]
     }
 }
+
+extension Platform {
+    /// How reports name a principal: a partition with only VTL 0 is just its name.
+    public func displayName(_ principal: Principal) -> String {
+        if case .vtl(let p, 0) = principal, let partition = partition(named: p), partition.vtls.count == 1 {
+            return p
+        }
+        return principal.description
+    }
+
+    /// `guest1 cannot read guest2`, with display names.
+    public func claim(_ property: Property) -> String {
+        "\(displayName(property.attacker)) cannot \(property.goal)"
+    }
+
+    /// A host-physical address with the region that holds it: `0x20003000 (g2.ram + 0x3000)`.
+    public func describe(hpa: UInt64) -> String {
+        guard let region = region(containing: hpa) else { return "\(hex(hpa)) (no region)" }
+        let offset = hpa - region.base
+        return "\(hex(hpa)) (\(region.name)\(offset == 0 ? "" : " + \(hex(offset))"))"
+    }
+}

@@ -1,0 +1,96 @@
+import ArgumentParser
+import Checker
+import Platform
+import Report
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
+    case auto, always, never
+}
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Prove or attack every property of one or more models.",
+        discussion: """
+            For each property, prints one line — proved, attack or unknown — with the witness \
+            (the attack's steps), the facts that block every attack, or the reason it is unknown.
+
+            Exit status: 0 all properties hold, 1 an attack was found, 2 bad input, 3 unknown.
+            """
+    )
+
+    @Argument(help: "Model files (.moat).", completion: .file(extensions: ["moat"]))
+    var files: [String]
+
+    @Option(help: "Output format: text or json.")
+    var format: OutputFormat = .text
+
+    @Option(help: "Solver time limit per query, in seconds (a timeout makes the property unknown).")
+    var timeout: Double?
+
+    @Option(help: "Colour: auto (only on a terminal, never with NO_COLOR), always or never.")
+    var color: ColorChoice = .auto
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("expected at least one model file") }
+        if let timeout, !(timeout > 0 && timeout < 4_000_000) { throw ValidationError("--timeout expects a positive number of seconds") }
+    }
+
+    func run() throws {
+        var status = ExitStatus.holds
+        var runs: [(platform: Platform, results: [PropertyResult])] = []
+        let report = TextReport(color: useColor)
+        var options = CheckOptions()
+        if let timeout { options.timeoutMilliseconds = UInt32(timeout * 1000) }
+        for file in files {
+            let platform: Platform
+            let warnings: [Diagnostic]
+            do {
+                (platform, warnings) = try Platform.load(path: file)
+            } catch {
+                printError(error.description)
+                status = status.worst(.badInput)
+                continue
+            }
+            let results = Checker(platform: platform, options: options).checkAll()
+            runs.append((platform, results))
+            if format == .text {
+                print(report.render(platform: platform, results: results, warnings: warnings))
+            } else {
+                for w in warnings { printError(w.description) }
+            }
+            for result in results {
+                switch result.verdict {
+                case .proved: break
+                case .attack: status = status.worst(.attack)
+                case .unknown: status = status.worst(.unknown)
+                }
+            }
+        }
+        switch format {
+        case .text:
+            if runs.count > 1 || runs.isEmpty == false {
+                print(report.summary(runs.flatMap(\.results)))
+            }
+        case .json:
+            print(JSONReport().render(runs))
+        }
+        if status != .holds { throw ExitCode(status.rawValue) }
+    }
+
+    private var useColor: Bool {
+        switch color {
+        case .always: true
+        case .never: false
+        case .auto: isatty(STDOUT_FILENO) == 1 && getenv("NO_COLOR") == nil
+        }
+    }
+}
