@@ -49,12 +49,12 @@ let package = Package(
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "Platform"]),
-        .testTarget(name: "CheckerTests", dependencies: ["Checker", "Platform"]),
+        .testTarget(name: "CheckerTests", dependencies: ["Checker", "Platform", "SMT"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Platform"]),
         .testTarget(
             name: "EndToEndTests",
             dependencies: ["moat"],
-            resources: [.copy("Inputs")]
+            exclude: ["Inputs"]
         ),
     ],
     swiftLanguageModes: [.v6]

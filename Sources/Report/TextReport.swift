@@ -11,7 +11,7 @@ public struct TextReport {
 
     /// The report of one model file.
     public func render(platform: Platform, results: [PropertyResult], warnings: [Diagnostic] = []) -> String {
-        var out = "\(platform.file): platform \"\(platform.name)\" — \(platform.regions.count) regions, \(platform.partitions.count) partitions, \(platform.devices.count) devices\n"
+        var out = "\(platform.file): platform \"\(platform.name)\" — \(count(platform.regions.count, "region")), \(count(platform.partitions.count, "partition")), \(count(platform.devices.count, "device"))\n"
         for warning in warnings {
             out += "  \(paint(warning.description, .yellow))\n"
         }
@@ -80,6 +80,8 @@ public struct TextReport {
             return "device \(actor) DMA-\(access == .read ? "reads" : "writes") bus address \(hex(address)) → host-physical \(platform.describe(hpa: hpa))"
         }
     }
+
+    private func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     private enum Colour: String {
         case red = "31", green = "32", yellow = "33"
