@@ -41,16 +41,58 @@ public struct JSONReport {
     struct StepEntry: Encodable {
         var actor: String
         var action: String
-        var access: String
-        var address: String
-        var hpa: String
-        var region: String?
         var text: String
+        var access: String?
+        var address: String?
+        var hpa: String?
+        var region: String?
+        var target: String?
+        var permissions: String?
+        var number: String?
+        var arguments: [String]?
+        var port: String?
+        var index: String?
+        var value: String?
+        var size: Int?
+        var write: Bool?
+
+        init(_ step: Step, platform: Platform) {
+            actor = platform.displayName(step.actor)
+            text = TextReport().describe(step, platform: platform)
+            switch step.action {
+            case .access(let a, let gpa, let h, _):
+                action = "access"; access = a.rawValue; address = hex(gpa); hpa = hex(h)
+            case .dma(let a, let bus, let h):
+                action = "dma"; access = a.rawValue; address = hex(bus); hpa = hex(h)
+            case .store(let gpa, let h, let v):
+                action = "store"; address = hex(gpa); hpa = hex(h); value = hex(v)
+            case .remap(let t, let gpa, let h, let rights, _, let via):
+                action = "remap"; target = platform.displayName(t); address = hex(gpa); hpa = hex(h); permissions = rights.description; value = hex(via)
+            case .hypercall(let n, let args):
+                action = "hypercall"; number = hex(n); arguments = args.map(hex)
+            case .io(let p, let s, let v, let w):
+                action = "io"; port = hex(UInt64(p)); size = Int(s); value = hex(v); write = w
+            case .msr(let i, let v, let w):
+                action = "msr"; index = hex(UInt64(i)); value = hex(v); write = w
+            case .mmio(let gpa, let s, let v, let w):
+                action = "mmio"; address = hex(gpa); size = Int(s); value = hex(v); write = w
+            case .smi(let n, let args):
+                action = "smi"; number = hex(UInt64(n)); arguments = args.map(hex)
+            case .vmfunc(let i):
+                action = "vmfunc"; index = String(i)
+            case .vmwrite(let f, let v):
+                action = "vmwrite"; index = hex(UInt64(f)); value = hex(v)
+            case .reenter:
+                action = "reenter"
+            case .flipPageSize(let gpa):
+                action = "flip-page-size"; address = hex(gpa)
+            }
+            if let h = hpa.flatMap({ UInt64($0.dropFirst(2), radix: 16) }) { region = platform.region(containing: h)?.name }
+        }
     }
 
     /// One JSON document covering several models.
     public func render(_ runs: [(platform: Platform, results: [PropertyResult])]) -> String {
-        let text = TextReport()
         let document = Document(schemaVersion: Self.schemaVersion, models: runs.map { run in
             ModelEntry(file: run.platform.file, platform: run.platform.name, properties: run.results.map { r in
                 var entry = PropertyEntry(name: r.property.name, claim: run.platform.claim(r.property), attacker: run.platform.displayName(r.property.attacker),
@@ -60,16 +102,7 @@ public struct JSONReport {
                 case .proved(let c): entry.blockingFacts = c.blockingFacts
                 case .unknown(let reason): entry.reason = reason
                 case .attack(let trace):
-                    entry.steps = trace.steps.map { step in
-                        switch step.action {
-                        case .access(let access, let gpa, let hpa, _):
-                            StepEntry(actor: run.platform.displayName(step.actor), action: "access", access: access.rawValue, address: hex(gpa), hpa: hex(hpa),
-                                      region: run.platform.region(containing: hpa)?.name, text: text.describe(step, platform: run.platform))
-                        case .dma(let access, let address, let hpa):
-                            StepEntry(actor: run.platform.displayName(step.actor), action: "dma", access: access.rawValue, address: hex(address), hpa: hex(hpa),
-                                      region: run.platform.region(containing: hpa)?.name, text: text.describe(step, platform: run.platform))
-                        }
-                    }
+                    entry.steps = trace.steps.map { StepEntry($0, platform: run.platform) }
                     switch r.validation {
                     case .confirmed?: entry.replay = "confirmed"
                     case .refuted?: entry.replay = "refuted"

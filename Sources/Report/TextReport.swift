@@ -69,18 +69,6 @@ public struct TextReport {
         return out
     }
 
-    /// A step in the platform's words, with the regions its addresses fall in.
-    public func describe(_ step: Step, platform: Platform) -> String {
-        let actor = platform.displayName(step.actor)
-        switch step.action {
-        case .access(let access, let gpa, let hpa, let user):
-            let verb = access == .read ? "reads" : access == .write ? "writes" : "executes"
-            return "\(actor) \(verb) guest-physical \(hex(gpa)) → host-physical \(platform.describe(hpa: hpa))\(user ? " as a user-mode page" : "")"
-        case .dma(let access, let address, let hpa):
-            return "device \(actor) DMA-\(access == .read ? "reads" : "writes") bus address \(hex(address)) → host-physical \(platform.describe(hpa: hpa))"
-        }
-    }
-
     private func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
 
     private enum Colour: String {

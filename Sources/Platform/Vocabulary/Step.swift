@@ -19,14 +19,42 @@ public enum Access: String, Hashable, Sendable, CaseIterable, CustomStringConver
 
 /// One step of an attack, in the vocabulary of the platform rather than raw bytes. The
 /// machine turns a step into concrete memory accesses and instructions and checks on its
-/// own that each is allowed.
-public struct Step: Hashable, Sendable, CustomStringConvertible {
+/// own that each is allowed: that the actor's translation really reaches the address, that
+/// the bitmaps let the I/O through, that the handler's guard admits the arguments.
+public struct Step: Hashable, Sendable {
     public enum Action: Hashable, Sendable {
-        /// The actor accesses guest-physical `gpa` through its EPT; the checker expects it to reach `hpa`.
-        /// `userMode` says the linear address is a user-mode one (selects XU under MBEC).
+        /// The actor accesses guest-physical `gpa` through its current translation (EPT, or none
+        /// in VMX root and SMM); the checker expects it to reach `hpa`. A write stores the
+        /// actor's pattern. `userMode` says the linear address is a user-mode one (XU under MBEC).
         case access(Access, gpa: UInt64, hpa: UInt64, userMode: Bool)
         /// A device accesses bus address `address` by DMA; the checker expects it to reach `hpa`.
         case dma(Access, address: UInt64, hpa: UInt64)
+        /// The actor stores an 8-byte value at guest-physical `gpa` (expected to reach `hpa`).
+        case store(gpa: UInt64, hpa: UInt64, value: UInt64)
+        /// The actor rewrites the leaf of `target`'s translation (EPT, or IOMMU tables for a
+        /// device) for `gpa` so that it maps `hpa` with `permissions`; the entry lives at host-physical
+        /// `entry`, which the actor writes through its own translation at guest-physical `via`.
+        case remap(target: Principal, gpa: UInt64, hpa: UInt64, permissions: Permissions, entry: UInt64, via: UInt64)
+        /// VMCALL with a call code and arguments (RCX, RDX, R8, … in order).
+        case hypercall(number: UInt64, arguments: [UInt64])
+        /// IN (`write == false`) or OUT of `size` bytes on `port`.
+        case io(port: UInt32, size: UInt32, value: UInt64, write: Bool)
+        /// RDMSR or WRMSR.
+        case msr(index: UInt32, value: UInt64, write: Bool)
+        /// A guest access to emulated MMIO, handled by the hypervisor after an EPT violation.
+        case mmio(gpa: UInt64, size: UInt32, value: UInt64, write: Bool)
+        /// The actor writes `arguments` into the SMM communication buffer and raises software
+        /// SMI `number` by writing it to port 0xB2.
+        case smi(number: UInt8, arguments: [UInt64])
+        /// VMFUNC leaf 0: switch to entry `index` of the EPTP list.
+        case vmfunc(index: UInt32)
+        /// VMWRITE of a shadow-VMCS field that the VMWRITE bitmap lets through.
+        case vmwrite(field: UInt32, value: UInt64)
+        /// The actor causes a VM exit and the hypervisor re-enters it (MSR-load areas are loaded).
+        case reenter
+        /// The guest changes the page size of a linear address it executes from, backed by
+        /// guest-physical `gpa` (the instruction-fetch page-size change of XSA-304).
+        case flipPageSize(gpa: UInt64)
     }
 
     public var actor: Principal
@@ -35,15 +63,6 @@ public struct Step: Hashable, Sendable, CustomStringConvertible {
     public init(actor: Principal, action: Action) {
         self.actor = actor
         self.action = action
-    }
-
-    public var description: String {
-        switch action {
-        case .access(let access, let gpa, let hpa, let user):
-            "\(actor) \(access == .execute ? "fetches from" : access == .read ? "reads" : "writes") guest-physical \(hex(gpa)) → host-physical \(hex(hpa))\(user ? " (user-mode address)" : "")"
-        case .dma(let access, let address, let hpa):
-            "\(actor) DMA-\(access == .read ? "reads" : "writes") bus address \(hex(address)) → host-physical \(hex(hpa))"
-        }
     }
 }
 
