@@ -66,14 +66,16 @@ public struct JSONReport {
                 action = "dma"; access = a.rawValue; address = hex(bus); hpa = hex(h)
             case .store(let gpa, let h, let v):
                 action = "store"; address = hex(gpa); hpa = hex(h); value = hex(v)
-            case .remap(let t, let gpa, let h, let rights, _, let via):
-                action = "remap"; target = platform.displayName(t); address = hex(gpa); hpa = hex(h); permissions = rights.description; value = hex(via)
+            case .remap(let t, let gpa, let h, let rights):
+                action = "remap"; target = platform.displayName(t); address = hex(gpa); hpa = hex(h); permissions = rights.description
             case .hypercall(let n, let args):
                 action = "hypercall"; number = hex(n); arguments = args.map(hex)
             case .io(let p, let s, let v, let w):
                 action = "io"; port = hex(UInt64(p)); size = Int(s); value = hex(v); write = w
             case .msr(let i, let v, let w):
                 action = "msr"; index = hex(UInt64(i)); value = hex(v); write = w
+            case .cpuid(let leaf, let subleaf):
+                action = "cpuid"; index = hex(UInt64(leaf)); value = hex(UInt64(subleaf))
             case .mmio(let gpa, let s, let v, let w):
                 action = "mmio"; address = hex(gpa); size = Int(s); value = hex(v); write = w
             case .smi(let n, let args):

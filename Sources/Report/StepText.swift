@@ -13,9 +13,9 @@ extension TextReport {
             return "device \(actor) DMA-\(access == .read ? "reads" : "writes") bus address \(hex(address)) → host-physical \(at(hpa))"
         case .store(let gpa, let hpa, let value):
             return "\(actor) stores \(hex(value)) at guest-physical \(hex(gpa)) → host-physical \(at(hpa))"
-        case .remap(let target, let gpa, let hpa, let rights, let entry, let via):
+        case .remap(let target, let gpa, let hpa, let rights):
             let whose = target == step.actor ? "its own" : "\(platform.displayName(target))'s"
-            return "\(actor) rewrites \(whose) translation so that \(hex(gpa)) maps host-physical \(at(hpa)) with \(rights) (entry at \(at(entry)), written through guest-physical \(hex(via)))"
+            return "\(actor) rewrites \(whose) \(target.partition == nil ? "IOMMU" : "EPT") entry so that \(hex(gpa)) maps host-physical \(at(hpa)) with \(rights)"
         case .hypercall(let number, let arguments):
             let name = platform.hypervisor.handlers.first { $0.trigger == .hypercall(number) }.flatMap(\.name).map { " \"\($0)\"" } ?? ""
             return "\(actor) calls hypercall \(hex(number))\(name)(\(arguments.map(hex).joined(separator: ", ")))"
@@ -25,6 +25,8 @@ extension TextReport {
                 : "\(actor) reads \(size) byte\(size == 1 ? "" : "s") from I/O port \(hex(UInt64(port)))"
         case .msr(let index, let value, let write):
             return write ? "\(actor) writes \(hex(value)) to MSR \(hex(UInt64(index)))" : "\(actor) reads MSR \(hex(UInt64(index)))"
+        case .cpuid(let leaf, let subleaf):
+            return "\(actor) executes CPUID leaf \(hex(UInt64(leaf))) subleaf \(hex(UInt64(subleaf)))"
         case .mmio(let gpa, let size, let value, let write):
             return write
                 ? "\(actor) writes \(hex(value)) (\(size) bytes) to emulated MMIO at guest-physical \(hex(gpa))"

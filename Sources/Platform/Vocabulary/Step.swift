@@ -31,16 +31,19 @@ public struct Step: Hashable, Sendable {
         case dma(Access, address: UInt64, hpa: UInt64)
         /// The actor stores an 8-byte value at guest-physical `gpa` (expected to reach `hpa`).
         case store(gpa: UInt64, hpa: UInt64, value: UInt64)
-        /// The actor rewrites the leaf of `target`'s translation (EPT, or IOMMU tables for a
-        /// device) for `gpa` so that it maps `hpa` with `permissions`; the entry lives at host-physical
-        /// `entry`, which the actor writes through its own translation at guest-physical `via`.
-        case remap(target: Principal, gpa: UInt64, hpa: UInt64, permissions: Permissions, entry: UInt64, via: UInt64)
+        /// The actor rewrites the leaf entry of `target`'s translation (EPT, or IOMMU tables for a
+        /// device) that covers `gpa`, so that `gpa` maps host-physical `hpa` with `permissions`. The
+        /// machine finds the entry by walking the target's tables and checks that the actor's own
+        /// translation lets it write that entry. `hpa` and `gpa` agree modulo the leaf's size.
+        case remap(target: Principal, gpa: UInt64, hpa: UInt64, permissions: Permissions)
         /// VMCALL with a call code and arguments (RCX, RDX, R8, … in order).
         case hypercall(number: UInt64, arguments: [UInt64])
         /// IN (`write == false`) or OUT of `size` bytes on `port`.
         case io(port: UInt32, size: UInt32, value: UInt64, write: Bool)
         /// RDMSR or WRMSR.
         case msr(index: UInt32, value: UInt64, write: Bool)
+        /// CPUID, which always exits to the hypervisor.
+        case cpuid(leaf: UInt32, subleaf: UInt32)
         /// A guest access to emulated MMIO, handled by the hypervisor after an EPT violation.
         case mmio(gpa: UInt64, size: UInt32, value: UInt64, write: Bool)
         /// The actor writes `arguments` into the SMM communication buffer and raises software
