@@ -2,14 +2,13 @@
 /// page pool of ``PhysicalMemory``.
 ///
 /// Linear probing with a multiplicative (Fibonacci) hash: one multiply, one shift and
-/// usually one probe per lookup, which keeps EPT walks free of `Hasher` overhead.
-/// Keys are stored as `frame + 1` so that 0 marks an empty bucket; entries are never
-/// removed.
+/// usually one probe of one word per lookup, which keeps EPT walks free of `Hasher`
+/// overhead. A bucket packs `(frame + 1) << 24 | slot` (frames are below 2^40 and
+/// slots below 2^24, i.e. 64 GiB of written pages); 0 marks an empty bucket.
+/// Entries are never removed.
 struct PageIndex: Sendable {
-    /// `frame + 1` per bucket, 0 when the bucket is empty.
-    private var keys: [UInt64]
-    /// Pool slot per bucket (valid where the key is nonzero).
-    private var slots: [Int32]
+    /// Packed `(frame + 1) << 24 | slot` per bucket, 0 when empty.
+    private var buckets: [UInt64]
     /// Number of occupied buckets.
     private(set) var count = 0
     /// `64 - log2(bucket count)`.
@@ -18,8 +17,7 @@ struct PageIndex: Sendable {
 
     init() {
         let capacity = 64
-        keys = Array(repeating: 0, count: capacity)
-        slots = Array(repeating: 0, count: capacity)
+        buckets = Array(repeating: 0, count: capacity)
         shift = 64 - 6
         mask = capacity - 1
     }
@@ -35,42 +33,38 @@ struct PageIndex: Sendable {
         let key = frame &+ 1
         var i = bucket(key)
         while true {
-            let k = keys[i]
-            if k == key { return Int(slots[i]) }
-            if k == 0 { return -1 }
+            let b = buckets[i]
+            if b >> 24 == key { return Int(truncatingIfNeeded: b & 0xFF_FFFF) }
+            if b == 0 { return -1 }
             i = (i &+ 1) & mask
         }
     }
 
     /// Records that `frame` lives in pool slot `slot`. `frame` must be absent.
     mutating func insert(frame: UInt64, slot: Int) {
-        if (count + 1) * 2 > keys.count { grow() }
-        place(key: frame &+ 1, slot: Int32(slot))
+        precondition(frame < 1 << 40 && slot < 1 << 24, "page index capacity exceeded")
+        if (count + 1) * 2 > buckets.count { grow() }
+        place((frame &+ 1) << 24 | UInt64(slot))
         count += 1
     }
 
-    private mutating func place(key: UInt64, slot: Int32) {
-        var i = bucket(key)
-        while keys[i] != 0 { i = (i &+ 1) & mask }
-        keys[i] = key
-        slots[i] = slot
+    private mutating func place(_ packed: UInt64) {
+        var i = bucket(packed >> 24)
+        while buckets[i] != 0 { i = (i &+ 1) & mask }
+        buckets[i] = packed
     }
 
     private mutating func grow() {
-        let oldKeys = keys
-        let oldSlots = slots
-        let capacity = oldKeys.count * 2
-        keys = Array(repeating: 0, count: capacity)
-        slots = Array(repeating: 0, count: capacity)
+        let old = buckets
+        let capacity = old.count * 2
+        buckets = Array(repeating: 0, count: capacity)
         shift -= 1
         mask = capacity - 1
-        for (k, s) in zip(oldKeys, oldSlots) where k != 0 {
-            place(key: k, slot: s)
-        }
+        for packed in old where packed != 0 { place(packed) }
     }
 
     /// Every frame present, in no particular order.
     var frames: [UInt64] {
-        keys.compactMap { $0 == 0 ? nil : $0 - 1 }
+        buckets.compactMap { $0 == 0 ? nil : ($0 >> 24) - 1 }
     }
 }

@@ -9,6 +9,7 @@
 /// that reaches or passes the limit is a programmer error and stops the program
 /// with a precondition failure: the machine checks guest-supplied addresses against
 /// MAXPHYADDR before it touches memory (use ``isValid(address:count:)``).
+/// At most 2^24 pages (64 GiB) can hold storage at once.
 public struct PhysicalMemory: Sendable {
     /// Number of host-physical address bits that the memory can hold.
     public static let addressWidth = 52
