@@ -3,11 +3,11 @@
 ///
 /// Linear probing with a multiplicative (Fibonacci) hash: one multiply, one shift and
 /// usually one probe of one word per lookup, which keeps EPT walks free of `Hasher`
-/// overhead. A bucket packs `(frame + 1) << 24 | slot` (frames are below 2^40 and
-/// slots below 2^24, i.e. 64 GiB of written pages); 0 marks an empty bucket.
+/// overhead. A bucket packs `frame << 24 | (slot + 1)` (frames are below 2^40 and
+/// slots below 2^24 − 1, about 64 GiB of written pages); 0 marks an empty bucket.
 /// Entries are never removed.
 struct PageIndex: Sendable {
-    /// Packed `(frame + 1) << 24 | slot` per bucket, 0 when empty.
+    /// Packed `frame << 24 | (slot + 1)` per bucket, 0 when empty.
     private var buckets: [UInt64]
     /// Number of occupied buckets.
     private(set) var count = 0
@@ -30,21 +30,20 @@ struct PageIndex: Sendable {
     /// The pool slot of `frame`, or -1 when the page was never written.
     @inline(__always)
     func slot(of frame: UInt64) -> Int {
-        let key = frame &+ 1
-        var i = bucket(key)
+        var i = bucket(frame)
         while true {
             let b = buckets[i]
-            if b >> 24 == key { return Int(truncatingIfNeeded: b & 0xFF_FFFF) }
             if b == 0 { return -1 }
+            if b >> 24 == frame { return Int(truncatingIfNeeded: b & 0xFF_FFFF) &- 1 }
             i = (i &+ 1) & mask
         }
     }
 
     /// Records that `frame` lives in pool slot `slot`. `frame` must be absent.
     mutating func insert(frame: UInt64, slot: Int) {
-        precondition(frame < 1 << 40 && slot < 1 << 24, "page index capacity exceeded")
+        precondition(frame < 1 << 40 && slot < (1 << 24) - 1, "page index capacity exceeded")
         if (count + 1) * 2 > buckets.count { grow() }
-        place((frame &+ 1) << 24 | UInt64(slot))
+        place(frame << 24 | UInt64(slot + 1))
         count += 1
     }
 
@@ -65,6 +64,6 @@ struct PageIndex: Sendable {
 
     /// Every frame present, in no particular order.
     var frames: [UInt64] {
-        buckets.compactMap { $0 == 0 ? nil : ($0 >> 24) - 1 }
+        buckets.compactMap { $0 == 0 ? nil : $0 >> 24 }
     }
 }
