@@ -1,12 +1,19 @@
 /// One mapping for ``EPTBuilder``: `[gpa, gpa + size)` → `[hpa, hpa + size)`.
 public struct EPTMapping: Hashable, Sendable {
+    /// The first guest-physical address (aligned to `pageSize`).
     public var gpa: UInt64
+    /// The first host-physical address (aligned to `pageSize`).
     public var hpa: UInt64
+    /// The length in bytes (a nonzero multiple of `pageSize`).
     public var size: UInt64
+    /// The rights of every leaf.
     public var permissions: EPTPermissions
+    /// The page size of the leaves.
     public var pageSize: EPTPageSize
+    /// The memory type of the leaves (bits 5:3).
     public var memoryType: EPTMemoryType
 
+    /// Describes a mapping; ``EPTBuilder/map(_:in:)`` validates it.
     public init(
         gpa: UInt64, hpa: UInt64, size: UInt64, permissions: EPTPermissions,
         pageSize: EPTPageSize = .size4K, memoryType: EPTMemoryType = .writeBack

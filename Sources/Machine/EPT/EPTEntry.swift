@@ -28,10 +28,15 @@ public struct EPTPermissions: OptionSet, Hashable, Sendable, CustomStringConvert
 /// A memory type in a leaf EPT entry (bits 5:3): 0 UC, 1 WC, 4 WT, 5 WP, 6 WB.
 /// Types 2, 3 and 7 are reserved and cause an EPT misconfiguration (DOMAIN.md §1.3).
 public enum EPTMemoryType: UInt8, CaseIterable, Hashable, Sendable {
+    /// 0: UC.
     case uncacheable = 0
+    /// 1: WC.
     case writeCombining = 1
+    /// 4: WT.
     case writeThrough = 4
+    /// 5: WP.
     case writeProtected = 5
+    /// 6: WB.
     case writeBack = 6
 }
 

@@ -89,6 +89,7 @@ public struct EPTEntryRead: Hashable, Sendable, CustomStringConvertible {
     /// The entry as read (before any A/D update).
     public var value: UInt64
 
+    /// Records an entry read.
     public init(level: Int, address: UInt64, value: UInt64) {
         self.level = level
         self.address = address

@@ -7,7 +7,9 @@
 public struct VMCS: Hashable, Sendable {
     /// The launch state (SDM "clear" or "launched").
     public enum LaunchState: Hashable, Sendable {
+        /// After VMCLEAR: VMLAUNCH may enter.
         case clear
+        /// After a successful VMLAUNCH: VMRESUME may enter.
         case launched
     }
 

@@ -25,17 +25,23 @@ public struct VMCSField: RawRepresentable, Hashable, Comparable, Sendable, Custo
 
     /// Bits 11:10 of the encoding.
     public enum FieldType: Int, Hashable, Sendable {
+        /// 0: a control field.
         case control = 0
-        /// VM-exit information; read-only to VMWRITE unless IA32_VMX_MISC[29] = 1.
+        /// 1: VM-exit information; read-only to VMWRITE unless IA32_VMX_MISC[29] = 1.
         case exitInformation = 1
+        /// 2: guest state.
         case guestState = 2
+        /// 3: host state.
         case hostState = 3
     }
 
     /// Bits 14:13 of the encoding.
     public enum Width: Int, Hashable, Sendable {
+        /// 0: 16 bits.
         case bits16 = 0
+        /// 1: 64 bits.
         case bits64 = 1
+        /// 2: 32 bits.
         case bits32 = 2
         /// 64 bits on processors that support Intel 64.
         case natural = 3

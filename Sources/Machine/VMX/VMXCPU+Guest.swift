@@ -13,6 +13,7 @@ public struct IOInstruction: Hashable, Sendable {
     /// The port is an immediate operand (not DX).
     public var hasImmediatePort: Bool
 
+    /// Describes an I/O instruction; `size` must be 1, 2 or 4.
     public init(port: UInt16, size: Int, isIn: Bool, isString: Bool = false, isRep: Bool = false,
                 hasImmediatePort: Bool = false) {
         precondition(size == 1 || size == 2 || size == 4, "I/O access size must be 1, 2 or 4")

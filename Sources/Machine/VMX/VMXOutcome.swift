@@ -7,6 +7,7 @@ public struct VMExit: Hashable, Sendable, CustomStringConvertible {
     /// The guest-physical address (0x2400) for EPT violations and misconfigurations.
     public var guestPhysicalAddress: UInt64?
 
+    /// Describes an exit.
     public init(reason: ExitReason, qualification: UInt64 = 0, guestPhysicalAddress: UInt64? = nil) {
         self.reason = reason
         self.qualification = qualification
