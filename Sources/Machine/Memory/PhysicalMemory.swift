@@ -1,0 +1,118 @@
+/// Sparse, byte-addressable host-physical memory of 2^52 bytes.
+///
+/// Storage is page-granular: a 4-KiB page exists only once a nonzero value has been
+/// written into it, and memory that was never written reads as zero. All multi-byte
+/// accesses are little-endian and may be unaligned or cross a page boundary.
+///
+/// Addresses are architectural host-physical addresses, so every access must lie
+/// below ``limit`` (2^52, the largest MAXPHYADDR that Intel 64 defines). An access
+/// that reaches or passes the limit is a programmer error and stops the program
+/// with a precondition failure: the machine checks guest-supplied addresses against
+/// MAXPHYADDR before it touches memory (use ``isValid(address:count:)``).
+/// At most 2^24 pages (64 GiB) can hold storage at once.
+public struct PhysicalMemory: Sendable {
+    /// Number of host-physical address bits that the memory can hold.
+    public static let addressWidth = 52
+    /// The first address that is not backed: 2^52.
+    public static let limit: UInt64 = 1 << 52
+    /// The size of a storage page: 4 KiB.
+    public static let pageSize: UInt64 = 4096
+
+    static let wordsPerPage = 512
+
+    /// Page frame number → slot in `words`.
+    var index = PageIndex()
+    /// Page pool: slot `s` holds words `s * 512 ..< s * 512 + 512`, word `i` holding
+    /// bytes `8i ..< 8i + 8` of the page with the lowest address in bits 7:0.
+    var words: [UInt64] = []
+
+    /// Creates an empty memory in which every byte reads as zero.
+    public init() {}
+
+    /// Whether the `count` bytes starting at `address` all lie below ``limit``.
+    public static func isValid(address: UInt64, count: Int = 1) -> Bool {
+        count >= 0 && address < limit && UInt64(count) <= limit - address
+    }
+
+    /// The number of 4-KiB pages that hold storage (pages ever written with a nonzero value).
+    public var allocatedPageCount: Int { index.count }
+
+    /// The base addresses of the pages that hold storage, in ascending order.
+    public var allocatedPages: [UInt64] {
+        index.frames.sorted().map { $0 << 12 }
+    }
+
+    // MARK: Word access (the fast path used by the EPT walker)
+
+    /// The 8-byte word at the 8-byte-aligned address `address`.
+    @inline(__always)
+    func loadWord(_ address: UInt64) -> UInt64 {
+        let slot = index.slot(of: address >> 12)
+        if slot < 0 { return 0 }
+        return words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)]
+    }
+
+    /// Stores the 8-byte word at the 8-byte-aligned address `address`.
+    mutating func storeWord(_ address: UInt64, _ value: UInt64) {
+        var slot = index.slot(of: address >> 12)
+        if slot < 0 {
+            if value == 0 { return }  // untouched pages already read as zero
+            slot = words.count / Self.wordsPerPage
+            words.append(contentsOf: repeatElement(0, count: Self.wordsPerPage))
+            index.insert(frame: address >> 12, slot: slot)
+        }
+        words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)] = value
+    }
+
+    @inline(__always)
+    static func checkRange(_ address: UInt64, _ count: Int) {
+        precondition(
+            isValid(address: address, count: count),
+            "physical access of \(count) bytes at 0x\(String(address, radix: 16)) reaches 2^52")
+    }
+
+    // MARK: Little-endian access of 1 to 8 bytes
+
+    /// Reads `count` (1...8) bytes at `address` as a little-endian integer.
+    ///
+    /// - Precondition: `1...8 ~= count` and the bytes lie below ``limit``.
+    public func readLittleEndian(_ address: UInt64, count: Int) -> UInt64 {
+        precondition((1...8).contains(count), "access size \(count) is not 1...8")
+        Self.checkRange(address, count)
+        let offset = Int(address & 7)
+        if offset + count <= 8 {
+            let word = loadWord(address & ~7)
+            let shifted = word >> UInt64(offset * 8)
+            return count == 8 ? shifted : shifted & ((1 << UInt64(count * 8)) - 1)
+        }
+        var value: UInt64 = 0
+        for i in 0..<count {
+            value |= UInt64(byte(at: address + UInt64(i))) << UInt64(i * 8)
+        }
+        return value
+    }
+
+    /// Writes the low `count` (1...8) bytes of `value` at `address`, little-endian.
+    ///
+    /// - Precondition: `1...8 ~= count` and the bytes lie below ``limit``.
+    public mutating func writeLittleEndian(_ value: UInt64, at address: UInt64, count: Int) {
+        precondition((1...8).contains(count), "access size \(count) is not 1...8")
+        Self.checkRange(address, count)
+        let offset = Int(address & 7)
+        if offset + count <= 8 {
+            let aligned = address & ~7
+            let fieldMask: UInt64 = count == 8 ? ~0 : (1 << UInt64(count * 8)) - 1
+            let shift = UInt64(offset * 8)
+            let old = loadWord(aligned)
+            storeWord(aligned, (old & ~(fieldMask << shift)) | ((value & fieldMask) << shift))
+            return
+        }
+        for i in 0..<count {
+            writeLittleEndian((value >> UInt64(i * 8)) & 0xFF, at: address + UInt64(i), count: 1)
+        }
+    }
+
+    private func byte(at address: UInt64) -> UInt8 {
+        UInt8(truncatingIfNeeded: loadWord(address & ~7) >> ((address & 7) * 8))
+    }
+}
