@@ -54,22 +54,46 @@ public struct Checker: Sendable {
     }
 
     private func decide(_ property: Property) throws(SMTError) -> Verdict {
-        let capabilities = Capabilities(platform: platform)
-        let limitations = Limitations(platform: platform, capabilities: capabilities).reasons(for: property)
-        guard property.goal != .dos else {
-            return .unknown(reason: limitations.joined(separator: "; "))
-        }
-        let direct = DirectReachability(platform: platform, capabilities: capabilities, options: options)
-        switch try direct.search(property) {
-        case .attack(let steps):
+        let search = AttackSearch(platform: platform, property: property, options: options)
+        switch try search.search() {
+        case .attack(let steps, _, _):
             return .attack(Trace(property: property, steps: steps))
         case .unknown(let reason):
             return .unknown(reason: reason)
-        case .blocked(let certificate):
+        case .proved(let saturated, _, let queries):
+            let limitations = Limitations(platform: platform).reasons(for: property, saturated: saturated)
             if !limitations.isEmpty {
-                return .unknown(reason: "no direct path, but " + limitations.joined(separator: "; "))
+                return .unknown(reason: "no attack found, but " + limitations.joined(separator: "; "))
             }
-            return .proved(certificate)
+            // Re-check the certificate with a fresh engine and fresh solver queries.
+            let recheck = try Certificate.recheck(saturated, property: property, platform: platform, options: options)
+            guard recheck.holds else {
+                return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
+            }
+            var (facts, explanationQueries) = try explanation(property, saturated: saturated)
+            if World(platform: platform, state: saturated).paths.isEmpty {
+                facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
+            }
+            return .proved(Certificate(method: "saturation: \(saturated.facts.count) facts closed under every move", blockingFacts: facts,
+                                       recheckQueries: queries + recheck.queries + explanationQueries))
+        }
+    }
+
+    /// Why the goal is out of reach: the minimal configuration facts that block every path of the
+    /// saturated state to the target (an unsat core), or for denial of service the absent means.
+    private func explanation(_ property: Property, saturated: AttackState) throws(SMTError) -> ([String], Int) {
+        guard property.goal != .dos else {
+            var reasons = ["no move shuts the platform down"]
+            if !platform.cpu.errata.contains(.msrLoadShutdown) { reasons.append("the CPU does not have the SKL031 MSR-load erratum") }
+            if !platform.cpu.errata.contains(.pageSizeChangeMCE) { reasons.append("the CPU does not have the XSA-304 page-size-change erratum") }
+            return (reasons, 0)
+        }
+        let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)
+        let paths = World(platform: platform, state: saturated).paths
+        switch try direct.search(property, paths: paths, state: saturated) {
+        case .blocked(let certificate): return (certificate.blockingFacts, certificate.recheckQueries)
+        case .attack: return (["the saturated state's direct paths disagree with the search; please report this model"], 1)
+        case .unknown(let reason): return (["(the explanation query was not decided: \(reason))"], 1)
         }
     }
 }

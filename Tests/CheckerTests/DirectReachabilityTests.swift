@@ -46,7 +46,7 @@ import Testing
               region sk.ram   0x200_0000 size 1M owner root.vtl1 secret
               partition root kind root {
                 vtl 0 { map 0x0 size 1M -> root.ram rwx  map 0x10_0000 size 4K -> sk.ram rw }
-                vtl 1 { map 0x0 size 1M -> root.ram rwx  map 0x10_0000 size 1M -> sk.ram rwx
+                vtl 1 { map 0x0 size 1M -> root.ram rw  map 0x10_0000 size 1M -> sk.ram rwx
                         protect vtl 0 0x10_0000 size 4K \(rights) }
               }
             }
@@ -139,17 +139,29 @@ import Testing
         #expect(gpa == hpa)
     }
 
-    @Test func aWritableOwnEPTIsNotCalledProvedByTheDirectSlice() throws {
+    @Test func aGuestThatCanWriteItsOwnEPTRemapsItAndReadsAnotherGuest() throws {
         let p = try platform(twoGuests(guest1Maps: "ept in g1.ept  map 0x0 size 1M -> g1.ram rwx  map 0x20_0000 size 4K -> g1.ept rw",
                                        extra: "region g1.ept 0x300_0000 size 4K owner hypervisor kind page-tables",
                                        properties: #"property "r" { guest1 cannot read guest2 }"#))
-        let reason = try #require(verdict(p, "r")?.reason)
-        #expect(reason.contains("can write region 'g1.ept' (kind page-tables)"))
+        let trace = try #require(verdict(p, "r")?.trace)
+        #expect(trace.steps == [
+            Step(actor: .partition("guest1"), action: .remap(target: .partition("guest1"), gpa: 0, hpa: 0x200_0000, permissions: [.read, .write, .execute])),
+            Step(actor: .partition("guest1"), action: .access(.read, gpa: 0, hpa: 0x200_0000, userMode: false)),
+        ])
     }
 
-    @Test func denialOfServiceIsUnknownUntilTheMultiStepSearchExists() throws {
+    @Test func aWritableVMCSIsNotCalledProved() throws {
+        let p = try platform(twoGuests(guest1Maps: "vmcs in g1.vmcs { }  map 0x0 size 1M -> g1.ram rwx  map 0x20_0000 size 4K -> g1.vmcs rw",
+                                       extra: "region g1.vmcs 0x300_0000 size 4K owner hypervisor kind vmcs",
+                                       properties: #"property "r" { guest1 cannot read guest2 }"#))
+        let reason = try #require(verdict(p, "r")?.reason)
+        #expect(reason.contains("can write region 'g1.vmcs' (kind vmcs)"))
+    }
+
+    @Test func denialOfServiceWithoutAnyMeansIsProved() throws {
         let p = try platform(twoGuests(properties: #"property "d" { guest1 cannot dos }"#))
-        #expect(verdict(p, "d")?.reason?.contains("denial of service") == true)
+        let certificate = try #require(verdict(p, "d")?.certificate)
+        #expect(certificate.blockingFacts.contains("no move shuts the platform down"))
     }
 
     @Test func aCertificateMissingAFactDoesNotRecheck() throws {

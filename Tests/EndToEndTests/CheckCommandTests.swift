@@ -30,10 +30,10 @@ import Testing
     }
 
     @Test func unknownVerdictsExitWithThree() throws {
-        let run = try Moat.run(["check", Moat.inputs.appendingPathComponent("dos.moat").path])
+        let run = try Moat.run(["check", Moat.inputs.appendingPathComponent("unknown.moat").path])
         #expect(run.status == 3)
-        #expect(run.stdout.contains("unknown  no shutdown: guest1 cannot dos"))
-        #expect(run.stdout.contains("denial of service"))
+        #expect(run.stdout.contains("unknown  isolated: guest1 cannot read guest2"))
+        #expect(run.stdout.contains("can write region 'g1.vmcs' (kind vmcs)"))
     }
 
     @Test func jsonOutputCarriesVerdictsAndSteps() throws {

@@ -33,7 +33,7 @@ struct ReachabilityQuery {
     }
 
     /// Declares the SMRAM guards: which accesses may touch SMRAM. Returns (CPU allowed, DMA allowed, in-SMRAM).
-    func smramGuards(_ platform: Platform) -> (cpu: Term, dma: Term, inSMRAM: Term) {
+    func smramGuards(_ platform: Platform, state: AttackState = AttackState()) -> (cpu: Term, dma: Term, inSMRAM: Term) {
         guard let smm = platform.smm, let name = smm.smram, let region = platform.region(named: name) else {
             return (context.bool(true), context.bool(true), context.bool(false))
         }
@@ -49,7 +49,15 @@ struct ReachabilityQuery {
         facts.add(locked .== context.bool(smm.locked), smm.locked ? "SMRAMC.D_LCK is set" : "SMRAMC.D_LCK is clear", at: smm.location)
         facts.add(tseg .== context.bool(smm.tsegDMAProtection), smm.tsegDMAProtection ? "TSEG protection keeps DMA out of SMRAM" : "SMRAM is not protected from DMA", at: smm.location)
         // D_LCK forces D_OPEN to 0 (DOMAIN.md §5.1).
-        let visible = open && !locked
+        var visible = open && !locked
+        if state.smramOpen {
+            facts.add(context.bool(true), "the attacker opened SMRAM through SMRAMC", at: smm.location)
+            visible = context.bool(true)
+        }
+        if state.smramCached {
+            facts.add(context.bool(true), "the attacker made SMRAM write-back cacheable through the MTRRs", at: smm.location)
+            visible = context.bool(true)
+        }
         return (!smrr && visible, !tseg, inRange(hpa, base: base, size: size))
     }
 

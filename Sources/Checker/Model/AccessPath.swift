@@ -27,6 +27,12 @@ struct AccessPath: Hashable {
     /// The configuration fact this path stems from, in words a developer recognises.
     var fact: String
     var location: SourceLocation
+    /// Steps that must come first to use this path (a VMFUNC switch to another EPT).
+    var prefix: [Step] = []
+    /// For a page handed over by the hypervisor: whether its old contents were scrubbed.
+    var handoff: AttackState.Handoff? = nil
+    /// The VTL whose EPT this path walks, when that is not the actor's own (VMFUNC, EPTP rewrite).
+    var through: Principal? = nil
 
     var actor: Principal {
         switch medium {

@@ -23,6 +23,8 @@ struct AttackState: Hashable {
 
     /// Contexts that run the attacker's code: the attacker itself, its devices, and whatever it took over.
     var controls: Set<Principal> = []
+    /// Contexts that ran bytes the attacker wrote (code injection, even into a context it already controls).
+    var injected: Set<Principal> = []
     var extra: Set<ExtraMapping> = []
     /// (context, VTL): the context can translate through that VTL's EPT (VMWRITE of the EPT pointer).
     var switched: Set<[Principal]> = []
@@ -49,6 +51,7 @@ struct AttackState: Hashable {
     func union(_ o: AttackState) -> AttackState {
         var s = self
         s.controls.formUnion(o.controls)
+        s.injected.formUnion(o.injected)
         s.extra.formUnion(o.extra)
         s.switched.formUnion(o.switched)
         s.eptOff.formUnion(o.eptOff)
@@ -70,6 +73,7 @@ struct AttackState: Hashable {
     var facts: [String] {
         var lines: [String] = []
         lines += controls.sorted().map { "the attacker runs code as \($0)" }
+        lines += injected.sorted().map { "\($0) ran bytes the attacker wrote" }
         lines += extra.sorted { ($0.principal, $0.gpa) < ($1.principal, $1.gpa) }.map {
             "\($0.principal) maps \(hex($0.gpa))+\(hex($0.size)) to \(hex($0.hpa)) with \($0.rights)"
         }

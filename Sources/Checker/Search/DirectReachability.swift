@@ -15,20 +15,20 @@ struct DirectReachability {
 
     /// Looks for a direct path; when there is none, returns the minimal set of configuration
     /// facts that blocks every path, re-checked in a fresh solver context.
-    func search(_ property: Property) throws(SMTError) -> Outcome {
+    func search(_ property: Property, paths: [AccessPath]? = nil, state: AttackState = AttackState()) throws(SMTError) -> Outcome {
         let context = try Context()
-        let query = try build(property, in: context, only: nil)
+        let query = try build(property, in: context, only: nil, paths: paths, state: state)
         switch query.solver.check(assuming: query.facts.literals) {
         case .unknown(let reason):
             return .unknown("the solver gave up: \(reason)")
         case .sat(let model):
-            return .attack(try witness(property, model: model, query: query))
+            return .attack(try witness(property, model: model, query: query, paths: paths ?? capabilities.paths(of: property.attacker)))
         case .unsat(let core):
             var blocking = query.facts.indices(of: core)
             blocking = minimise(blocking, query: query)
             // Re-check the certificate: a fresh context with only the blocking facts must stay unsatisfiable.
             let fresh = try Context()
-            let recheck = try build(property, in: fresh, only: Set(blocking))
+            let recheck = try build(property, in: fresh, only: Set(blocking), paths: paths, state: state)
             guard case .unsat = recheck.solver.check(assuming: recheck.facts.literals) else {
                 return .unknown("the proof's certificate did not re-check in a fresh solver")
             }
@@ -56,12 +56,12 @@ struct DirectReachability {
         return kept
     }
 
-    func build(_ property: Property, in context: Context, only: Set<Int>?) throws(SMTError) -> ReachabilityQuery {
+    func build(_ property: Property, in context: Context, only: Set<Int>?, paths given: [AccessPath]? = nil, state: AttackState = AttackState()) throws(SMTError) -> ReachabilityQuery {
         let query = try ReachabilityQuery(context: context, only: only)
         if let ms = options.timeoutMilliseconds { query.solver.setTimeout(milliseconds: ms) }
         if let limit = options.resourceLimit { query.solver.setRLimit(limit) }
-        let smram = query.smramGuards(platform)
-        let paths = capabilities.paths(of: property.attacker)
+        let smram = query.smramGuards(platform, state: state)
+        let paths = given ?? capabilities.paths(of: property.attacker)
         switch property.goal {
         case .read(let target):
             query.attackerReaches(paths, right: .read, smram: smram, prefix: "path")
@@ -87,11 +87,10 @@ struct DirectReachability {
     }
 
     /// Turns a model into concrete steps, choosing the path in Swift from the model's addresses.
-    private func witness(_ property: Property, model: Model, query: ReachabilityQuery) throws(SMTError) -> [Step] {
+    private func witness(_ property: Property, model: Model, query: ReachabilityQuery, paths: [AccessPath]) throws(SMTError) -> [Step] {
         guard let modelAddress = try model.uint64(query.address), let modelHPA = try model.uint64(query.hpa) else {
             throw SMTError(code: .invalidUsage, message: "the model gives no address")
         }
-        let paths = capabilities.paths(of: property.attacker)
         let right: Permissions = property.goal.verb == "read" ? .read : .write
         let path = paths.first {
             !$0.rights.isDisjoint(with: right) && modelAddress >= $0.base && modelAddress - $0.base < $0.size && $0.hpa + (modelAddress - $0.base) == modelHPA

@@ -1,0 +1,108 @@
+import Platform
+import SMT
+
+/// Multi-step attack search over the monotone attack state.
+///
+/// - Proof: the attacker's capabilities only grow, so applying every move until nothing
+///   changes gives a saturated state that contains every reachable one. If the goal is not
+///   in it, no sequence of moves reaches the goal. The saturated state is the certificate:
+///   a fresh engine re-checks that it contains the initial state, that no move adds a fact
+///   to it, and that it does not meet the goal.
+/// - Attack: breadth-first search over states, ordered by the number of steps, finds the
+///   shortest sequence of moves; every shorter sequence was explored and missed the goal.
+struct AttackSearch {
+    enum Outcome {
+        case attack([Step], shortest: Bool, note: String?)
+        case proved(saturated: AttackState, facts: [String], queries: Int)
+        case unknown(String)
+    }
+
+    let platform: Platform
+    let property: Property
+    let options: CheckOptions
+    /// Bounds on the breadth-first search.
+    var maximumSteps = 12
+    var maximumStates = 20_000
+
+    func initialState() -> AttackState {
+        var state = AttackState()
+        state.controls = [property.attacker]
+        for device in platform.devices where device.assignedTo == property.attacker {
+            state.controls.insert(.device(device.name))
+        }
+        return state
+    }
+
+    func reaches(_ state: AttackState) -> Bool {
+        switch property.goal {
+        case .read(let t): return platform.regions(of: t).contains { state.read.contains($0.name) }
+        case .write(let t): return platform.regions(of: t).contains { state.written.contains($0.name) }
+        case .exec(let t): return targetPrincipals(t).contains { state.injected.contains($0) }
+        case .dos: return state.shutdown
+        }
+    }
+
+    private func targetPrincipals(_ t: Target) -> [Principal] {
+        switch t {
+        case .principal(let p): [p]
+        case .partition(let name): platform.partition(named: name)?.principals ?? []
+        case .region: []
+        }
+    }
+
+    /// Applies every move until nothing changes.
+    func saturate(_ generator: MoveGenerator, from initial: AttackState) -> AttackState {
+        var state = initial
+        while true {
+            let moves = generator.moves(in: state)
+            if moves.isEmpty { return state }
+            for move in moves { state = state.union(move.gain) }
+        }
+    }
+
+    func search() throws(SMTError) -> Outcome {
+        let handlers = try HandlerMoves(platform: platform, options: options)
+        let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
+        let initial = initialState()
+        if reaches(initial) {
+            return .attack([], shortest: true, note: "the attacker holds the goal from the start")
+        }
+        let saturated = saturate(generator, from: initial)
+        if !handlers.unknowns.isEmpty {
+            return .unknown("the solver could not decide \(handlers.unknowns.count) handler quer\(handlers.unknowns.count == 1 ? "y" : "ies"): \(handlers.unknowns.prefix(3).joined(separator: "; "))")
+        }
+        guard reaches(saturated) else {
+            return .proved(saturated: saturated, facts: saturated.facts, queries: handlers.queries)
+        }
+        return shortest(generator, from: initial)
+    }
+
+    /// Uniform-cost search by number of steps (a move may carry several). A state is expanded
+    /// in order of its cost, so the first goal state taken off the queue is a shortest attack.
+    private func shortest(_ generator: MoveGenerator, from initial: AttackState) -> Outcome {
+        var buckets: [[(AttackState, [Step])]] = [[(initial, [])]]
+        var best: [AttackState: Int] = [initial: 0]
+        var expanded = 0
+        var cost = 0
+        while cost < buckets.count {
+            for (state, steps) in buckets[cost] where best[state] == cost {
+                if reaches(state) { return .attack(steps, shortest: true, note: nil) }
+                expanded += 1
+                if expanded > maximumStates {
+                    return .unknown("an attack exists in the saturated state, but the search for the shortest one stopped after \(maximumStates) states")
+                }
+                for move in generator.moves(in: state) {
+                    let next = state.union(move.gain)
+                    let c = cost + move.steps.count
+                    guard c <= maximumSteps, best[next].map({ c < $0 }) ?? true else { continue }
+                    best[next] = c
+                    while buckets.count <= c { buckets.append([]) }
+                    buckets[c].append((next, steps + move.steps))
+                }
+            }
+            buckets[cost] = []
+            cost += 1
+        }
+        return .unknown("an attack exists in the saturated state, but none of at most \(maximumSteps) steps was found")
+    }
+}

@@ -1,0 +1,31 @@
+import Platform
+import SMT
+
+extension Certificate {
+    struct Recheck {
+        var holds: Bool
+        var problem: String?
+        var queries: Int
+    }
+
+    /// Re-checks a saturated state with a fresh engine (a new solver context): it contains the
+    /// initial state, no move adds a fact to it, and it does not meet the goal.
+    static func recheck(_ saturated: AttackState, property: Property, platform: Platform, options: CheckOptions) throws(SMTError) -> Recheck {
+        let search = AttackSearch(platform: platform, property: property, options: options)
+        let handlers = try HandlerMoves(platform: platform, options: options)
+        let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
+        guard saturated.includes(search.initialState()) else {
+            return Recheck(holds: false, problem: "it does not contain the initial state", queries: 0)
+        }
+        if let move = generator.moves(in: saturated).first {
+            return Recheck(holds: false, problem: "the move '\(move.label)' adds a fact", queries: handlers.queries)
+        }
+        if !handlers.unknowns.isEmpty {
+            return Recheck(holds: false, problem: "the solver could not decide \(handlers.unknowns[0])", queries: handlers.queries)
+        }
+        if search.reaches(saturated) {
+            return Recheck(holds: false, problem: "it meets the goal", queries: handlers.queries)
+        }
+        return Recheck(holds: true, problem: nil, queries: handlers.queries)
+    }
+}

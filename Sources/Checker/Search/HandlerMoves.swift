@@ -1,0 +1,236 @@
+import Platform
+import SMT
+
+/// Moves through hypervisor and SMM handlers. The solver decides whether a handler's guards
+/// admit arguments whose effect lands where the attacker wants, and picks those arguments.
+final class HandlerMoves {
+    let platform: Platform
+    let context: Context
+    let solver: Solver
+    private var encodings: [Int: HandlerEncoding] = [:]
+    private var cache: [String: Move?] = [:]
+    /// How many satisfiability checks this generator ran.
+    private(set) var queries = 0
+    /// Results that were neither sat nor unsat, with the solver's reason.
+    private(set) var unknowns: [String] = []
+
+    /// The largest number of bytes one effect touches (the machine uses the same bound).
+    static let effectLimit: UInt64 = 1 << 20
+
+    init(platform: Platform, options: CheckOptions) throws(SMTError) {
+        self.platform = platform
+        self.context = try Context()
+        self.solver = try context.makeSolver(logic: "QF_BV")
+        if let ms = options.timeoutMilliseconds { solver.setTimeout(milliseconds: ms) }
+        if let r = options.resourceLimit { solver.setRLimit(r) }
+    }
+
+    private var all: [(handler: Handler, smm: Bool)] {
+        platform.hypervisor.handlers.map { ($0, false) } + (platform.smm?.handlers ?? []).map { ($0, true) }
+    }
+
+    private func encoding(_ index: Int) -> HandlerEncoding {
+        if let e = encodings[index] { return e }
+        let e = HandlerEncoding(all[index].handler, platform: platform, context: context, prefix: "h\(index)")
+        encodings[index] = e
+        return e
+    }
+
+    private func bv(_ v: UInt64) -> Term { context.bv(v, width: 64) }
+
+    // MARK: - Moves
+
+    func moves(_ world: World, relevant: [Region]) -> [Move] {
+        var result: [Move] = []
+        for (index, entry) in all.enumerated() {
+            for caller in callers(of: entry.handler, smm: entry.smm, world) {
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant)
+            }
+        }
+        return result
+    }
+
+    /// Who can set the handler off: controlled VTLs whose VMCS makes the trigger exit, or for
+    /// SMI handlers the context that reaches port 0xB2.
+    private func callers(of h: Handler, smm: Bool, _ world: World) -> [Principal] {
+        if smm {
+            guard let source = world.smiSource() else { return [] }
+            // The handler's parameters come from its communication buffer: the attacker must write it.
+            if let name = h.commBuffer, let buffer = platform.region(named: name),
+                world.find(.write, in: buffer.base..<buffer.base + 8, paths: world.paths(of: source)) == nil
+            {
+                return []
+            }
+            return [source]
+        }
+        return world.state.controls.sorted().filter { c in
+            guard let vtl = platform.vtl(of: c), h.callers.isEmpty || h.callers.contains(c) else { return false }
+            switch h.trigger {
+            case .hypercall, .cpuid: return true
+            case .io(let low, let high, _): return (low...min(high, low + 63)).contains { vtl.vmcs.ioExits(port: $0, size: 1) }
+            case .msr(let low, let high, let d): return (low...min(high, low + 63)).contains { vtl.vmcs.msrExits($0, write: d == .write) }
+            case .mmio(let gpa, _, _): return !vtl.mappings.contains { $0.translate(gpa) != nil }
+            case .smi: return false
+            }
+        }
+    }
+
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region]) -> [Move] {
+        let e = encoding(index)
+        var result: [Move] = []
+        let callerPaths = world.paths(of: caller)
+        let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
+        let writeTargets = relevant + hvCode + (world.smram.map { [$0] } ?? [])
+        for (k, effect) in e.effects.enumerated() {
+            func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
+                let key = "\(index)/\(k)/\(caller)/\(label)/\(world.state.hashValue)"
+                if let cached = cache[key] {
+                    if let m = cached { result.append(m) }
+                    return
+                }
+                var q = Query(owner: self, world: world, callerPaths: callerPaths, encoding: e)
+                var move: Move?
+                if let c = constraint(&q) {
+                    solver.push()
+                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
+                    queries += 1
+                    switch solver.check() {
+                    case .sat(let model):
+                        if let (g, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
+                            move = Move(steps: extraSteps + [call], gain: g, label: "\(e.handler.title): \(label)")
+                        }
+                    case .unsat:
+                        break
+                    case .unknown(let reason):
+                        unknowns.append("\(e.handler.title) (\(label)): \(reason)")
+                    }
+                    solver.pop()
+                }
+                cache[key] = .some(move)
+                if let move { result.append(move) }
+            }
+            switch effect.kind {
+            case .write(let to, let length):
+                for region in writeTargets where !world.state.written.contains(region.name) {
+                    attempt("write \(region.name)", { q in q.lands(to, length: length, in: region) }) { _, _ in
+                        var g = AttackState(); g.written = [region.name]; return (g, [])
+                    }
+                }
+            case .copy(let from, let to, let length):
+                for region in relevant where !world.state.read.contains(region.name) {
+                    attempt("read \(region.name)", { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
+                        var g = AttackState(); g.read = [region.name]; return (g, [])
+                    }
+                }
+                for region in writeTargets where !world.state.written.contains(region.name) {
+                    attempt("copy into \(region.name)", { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
+                        var g = AttackState(); g.written = [region.name]; return (g, [])
+                    }
+                }
+            case .leak(let source, let length, let to):
+                guard relevant.contains(where: { $0.name == source }), !world.state.read.contains(source) else { continue }
+                attempt("leak \(source)", { q in q.readable(to, length: length) }) { _, _ in
+                    var g = AttackState(); g.read = [source]; return (g, [])
+                }
+            case .map(let principal, let gpa, let size, let hpa, let rights):
+                let target = principal ?? caller
+                guard world.state.controls.contains(target) else { continue }
+                for region in relevant + hvCode + (world.smram.map { [$0] } ?? []) {
+                    attempt("map \(region.name) into \(target)", { q in q.maps(gpa: gpa, size: size, hpa: hpa, onto: region) }) { model, _ throws(SMTError) in
+                        guard let g = try model.uint64(gpa), let s = try model.uint64(size), let h = try model.uint64(hpa) else { return nil }
+                        var state = AttackState()
+                        state.extra = [.init(principal: target, gpa: g, size: s, hpa: h, rights: rights, handoff: nil)]
+                        return (state, [])
+                    }
+                }
+            case .give(let name, let to, let gpa, let rights):
+                guard world.state.controls.contains(to), let region = platform.region(named: name) else { continue }
+                attempt("receive \(name)", { q in q.aligned(gpa, size: region.size) }) { model, _ throws(SMTError) in
+                    guard let g = try model.uint64(gpa) else { return nil }
+                    var state = AttackState()
+                    let handoff: AttackState.Handoff = platform.hypervisor.scrubOnFree ? .scrubbed : .stale(region: name)
+                    state.extra = [.init(principal: to, gpa: g, size: region.size, hpa: region.base, rights: rights, handoff: handoff)]
+                    return (state, [])
+                }
+            case .setProtection(let target, _, _, _):
+                guard case .vtl(let p, let level) = target, case .vtl(let cp, let clevel) = caller, p == cp, clevel > level,
+                    world.state.controls.contains(target), !world.state.unprotected.contains(target)
+                else { continue }
+                attempt("lift the protections on \(target)", { q in q.context.bool(true) }) { _, _ in
+                    var g = AttackState(); g.unprotected = [target]; return (g, [])
+                }
+            case .call(let address):
+                let owner: Principal = smm ? .smm : .hypervisor
+                if smm, platform.smm?.codeCheck == true, let smram = world.smram, !world.state.shutdown {
+                    attempt("call outside SMRAM", { q in !q.inRange(address, smram.base..<smram.end) }) { _, _ in
+                        var g = AttackState(); g.shutdown = true; return (g, [])
+                    }
+                }
+                guard !world.state.injected.contains(owner) else { continue }
+                let writable = world.reachable(.write)
+                attempt("run attacker code as \(owner)", { q in
+                    var c = q.inSet(address, writable)
+                    if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }
+                    return c
+                }) { model, _ throws(SMTError) in
+                    guard let target = try model.uint64(address), let (path, a, h) = world.find(.write, in: target..<target + 1) else { return nil }
+                    var g = AttackState(); g.controls = [owner]; g.injected = [owner]
+                    return (g, world.accessStep(.write, path: path, address: a, hpa: h))
+                }
+            case .shutdown:
+                guard !world.state.shutdown else { continue }
+                attempt("shut down", { q in q.context.bool(true) }) { _, _ in
+                    var g = AttackState(); g.shutdown = true; return (g, [])
+                }
+            case .other:
+                continue
+            }
+        }
+        return result
+    }
+
+    // MARK: - Triggers
+
+    /// Constraints on the implicit parameters: the access must be one that reaches the handler.
+    private func trigger(_ e: HandlerEncoding, caller: Principal, _ world: World) -> Term {
+        let t = context.bool(true)
+        func p(_ name: String) -> Term { e.parameter(name)! }
+        switch e.handler.trigger {
+        case .hypercall, .smi: return t
+        case .io(let low, let high, _):
+            let port = p("port"), size = p("size")
+            return port.uge(bv(UInt64(low))) && port.ule(bv(UInt64(high))) && ((size .== bv(1)) || (size .== bv(2)) || (size .== bv(4)))
+                && (port &+ size).ule(bv(0x1_0000)) && p("value").ule(bv(0xFFFF_FFFF))
+        case .msr(let low, let high, _):
+            let msr = p("msr")
+            return msr.uge(bv(UInt64(low))) && msr.ule(bv(UInt64(high)))
+        case .mmio(let gpa, let size, _):
+            let address = p("gpa"), s = p("size")
+            return address.uge(bv(gpa)) && (address &- bv(gpa)).ult(bv(size)) && (p("offset") .== address &- bv(gpa))
+                && ((s .== bv(1)) || (s .== bv(2)) || (s .== bv(4)) || (s .== bv(8)))
+        case .cpuid:
+            return p("leaf").ule(bv(0xFFFF_FFFF)) && p("subleaf").ule(bv(0xFFFF_FFFF))
+        }
+    }
+
+    /// The step that sets the handler off, with the model's arguments.
+    private func triggerStep(_ e: HandlerEncoding, caller: Principal, model: Model) throws(SMTError) -> Step {
+        func value(_ name: String) throws(SMTError) -> UInt64 { try e.parameter(name).flatMap { t throws(SMTError) in try model.uint64(t) } ?? 0 }
+        var declared: [UInt64] = []
+        for name in e.handler.parameters { declared.append(try value(name)) }
+        switch e.handler.trigger {
+        case .hypercall(let n):
+            return Step(actor: caller, action: .hypercall(number: n, arguments: declared))
+        case .smi(let n):
+            return Step(actor: caller, action: .smi(number: n, arguments: declared))
+        case .io(_, _, let d):
+            return Step(actor: caller, action: .io(port: UInt32(try value("port")), size: UInt32(try value("size")), value: try value("value"), write: d != .read))
+        case .msr(_, _, let d):
+            return Step(actor: caller, action: .msr(index: UInt32(try value("msr")), value: try value("value"), write: d == .write))
+        case .mmio(_, _, let d):
+            return Step(actor: caller, action: .mmio(gpa: try value("gpa"), size: UInt32(try value("size")), value: try value("value"), write: d != .read))
+        case .cpuid:
+            return Step(actor: caller, action: .cpuid(leaf: UInt32(try value("leaf")), subleaf: UInt32(try value("subleaf"))))
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Platform
+import SMT
+
+extension HandlerMoves {
+    /// Builds the effect-specific constraints of one handler query.
+    struct Query {
+        let owner: HandlerMoves
+        let world: World
+        let callerPaths: [AccessPath]
+        let encoding: HandlerEncoding
+        private var fresh = 0
+
+        init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding) {
+            self.owner = owner
+            self.world = world
+            self.callerPaths = callerPaths
+            self.encoding = encoding
+        }
+
+        var context: Context { owner.context }
+        private func bv(_ v: UInt64) -> Term { context.bv(v, width: 64) }
+
+        private mutating func variable(_ name: String) -> Term {
+            fresh += 1
+            return context.bvConst("q\(owner.queries)_\(fresh)_\(name)", width: 64)
+        }
+
+        func inRange(_ t: Term, _ r: Range<UInt64>) -> Term {
+            t.uge(bv(r.lowerBound)) && t.ult(bv(r.upperBound))
+        }
+
+        func inSet(_ t: Term, _ set: IntervalSet) -> Term {
+            context.or(set.intervals.map { inRange(t, $0) })
+        }
+
+        /// `h` is where guest-physical `g` lands through one of the caller's paths that grants `right`
+        /// (any present mapping when `right` is empty).
+        private func translates(_ g: Term, to h: Term, right: Permissions) -> Term {
+            context.or(callerPaths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
+                inRange(g, p.base..<(p.base &+ p.size)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
+            })
+        }
+
+        /// The host-physical address of byte `off` of an operand, with the constraint that it exists.
+        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions) -> (Term, Term)? {
+            switch place {
+            case .host(let e):
+                return (e &+ off, context.bool(true))
+            case .guest(let e):
+                if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, context.bool(true)) }
+                let h = variable("h")
+                return (h, translates(e &+ off, to: h, right: right))
+            case .result:
+                return nil
+            }
+        }
+
+        private var callerPrincipal: Principal { callerPaths.first?.actor ?? .smm }
+
+        private mutating func offset(below length: Term) -> (Term, Term) {
+            let off = variable("off")
+            return (off, off.ult(length) && off.ult(bv(HandlerMoves.effectLimit)))
+        }
+
+        /// Some byte of the effect's destination lies in `region`.
+        mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
+            let (off, bound) = offset(below: length)
+            guard let (h, exists) = address(to, off, right: []) else { return nil }
+            return bound && exists && inRange(h, region.base..<region.end)
+        }
+
+        /// Some byte copied from `region` ends where the attacker reads it.
+        mutating func leaks(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, from region: Region) -> Term? {
+            let (off, bound) = offset(below: length)
+            guard let (src, srcExists) = address(from, off, right: []) else { return nil }
+            var c = bound && srcExists && inRange(src, region.base..<region.end)
+            if case .result = to { return c }
+            guard let (dst, dstExists) = address(to, off, right: .read) else { return nil }
+            c = c && dstExists
+            if case .host = to { c = c && inSet(dst, world.reachable(.read)) }
+            return c
+        }
+
+        /// Some byte the attacker controls is copied into `region`.
+        mutating func smuggles(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, into region: Region) -> Term? {
+            let (off, bound) = offset(below: length)
+            guard let (dst, dstExists) = address(to, off, right: []) else { return nil }
+            guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
+            var c = bound && dstExists && srcExists && inRange(dst, region.base..<region.end)
+            if case .host = from { c = c && inSet(src, world.reachable(.write)) }
+            return c
+        }
+
+        /// The destination is somewhere the attacker reads (a leak of `length` > 0 bytes).
+        mutating func readable(_ to: HandlerEncoding.Place, length: Term) -> Term? {
+            let nonEmpty = length.ugt(bv(0))
+            if case .result = to { return nonEmpty }
+            guard let (dst, exists) = address(to, bv(0), right: .read) else { return nil }
+            var c = nonEmpty && exists
+            if case .host = to { c = c && inSet(dst, world.reachable(.read)) }
+            return c
+        }
+
+        /// A page-granular mapping whose host range overlaps `region`.
+        mutating func maps(gpa: Term, size: Term, hpa: Term, onto region: Region) -> Term? {
+            let (off, bound) = offset(below: size)
+            let page = bv(0xFFF)
+            return bound && ((gpa & page) .== bv(0)) && ((hpa & page) .== bv(0)) && ((size & page) .== bv(0))
+                && size.ule(bv(1 << 30)) && (gpa &+ size).ule(bv(1 << 52)) && (hpa &+ size).ule(bv(1 << 52)) && inRange(hpa &+ off, region.base..<region.end)
+        }
+
+        /// A page-aligned guest-physical address with room for `size` bytes.
+        func aligned(_ gpa: Term, size: UInt64) -> Term {
+            ((gpa & bv(0xFFF)) .== bv(0)) && gpa.ule(bv((1 << 52) - size))
+        }
+    }
+}
