@@ -55,9 +55,13 @@ public final class Context {
     /// The Boolean constant (a free variable) with this name.
     ///
     /// The same name always gives the same term.
+    ///
+    /// - Precondition: `name` contains neither `|` nor `\`, which SMT-LIB
+    ///   cannot write in a symbol.
     /// The corresponding C function is `Z3_mk_const`.
     public func boolConst(_ name: String) -> Term {
-        makeConstant(name, sort: .bool)
+        requireSymbol(name)
+        return makeConstant(name, sort: .bool)
     }
 
     /// The conjunction of `terms`; `true` when there are none.
@@ -101,11 +105,24 @@ public final class Context {
     ///
     /// The same name and width always give the same term.
     ///
-    /// - Precondition: `width` is at least 1.
+    /// - Precondition: `width` is at least 1, and `name` contains neither `|`
+    ///   nor `\`, which SMT-LIB cannot write in a symbol.
     /// The corresponding C function is `Z3_mk_const`.
     public func bvConst(_ name: String, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")
+        requireSymbol(name)
         return makeConstant(name, sort: .bitVector(width: width))
+    }
+}
+
+extension Context {
+    /// Stops on a name that no SMT-LIB symbol can spell, simple or `|quoted|`:
+    /// the exported query would not parse.
+    func requireSymbol(_ name: String) {
+        precondition(
+            !name.contains("|") && !name.contains("\\"),
+            "SMT: the name \"\(name)\" contains | or \\, which SMT-LIB symbols cannot contain"
+        )
     }
 }
 

@@ -64,10 +64,12 @@ public final class Solver {
     /// A fresh Boolean constant stands for the assertion, so the name never
     /// clashes with the constants of the query.
     ///
-    /// - Precondition: `term` is a Boolean of the solver's context.
+    /// - Precondition: `term` is a Boolean of the solver's context, and `name`
+    ///   contains neither `|` nor `\`.
     /// The corresponding C function is `Z3_solver_assert_and_track`.
     public func assert(_ term: Term, named name: String) {
         term.requireBool("Solver.assert(_:named:)")
+        context.requireSymbol(name)
         let tracker = context.makeFreshConstant(prefix: name, sort: .bool)
         context.solverAssertAndTrack(handle, term, tracker: tracker)
         trackers[tracker] = name

@@ -40,6 +40,13 @@ import Testing
         }
     }
 
+    @Test func nameThatSMTLIBCannotWriteStops() async {
+        await #expect(processExitsWith: .failure) {
+            let context = try Context()
+            _ = context.bvConst("a|b", width: 8)
+        }
+    }
+
     @Test func termsOfTwoContextsDoNotMix() async {
         await #expect(processExitsWith: .failure) {
             let first = try Context()

@@ -33,7 +33,7 @@ let queries: [Query] = [
         solver.assert(x .== context.bv(0x1234, width: 16))
     },
     Query(name: "name that needs quoting", sat: true) { context, solver in
-        let x = context.bvConst("guest physical|address", width: 64)
+        let x = context.bvConst("guest physical address", width: 64)
         solver.assert(x.signExtend(by: 8).extract(high: 71, low: 64) .== context.bv(0xFF, width: 8))
     },
 ]
