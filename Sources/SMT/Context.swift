@@ -56,8 +56,8 @@ public final class Context {
     ///
     /// The same name always gives the same term.
     ///
-    /// - Precondition: `name` contains neither `|` nor `\`, which SMT-LIB
-    ///   cannot write in a symbol.
+    /// - Precondition: `name` is not empty and contains neither `|` nor `\`,
+    ///   which SMT-LIB cannot write in a symbol.
     /// The corresponding C function is `Z3_mk_const`.
     public func boolConst(_ name: String) -> Term {
         requireSymbol(name)
@@ -105,8 +105,8 @@ public final class Context {
     ///
     /// The same name and width always give the same term.
     ///
-    /// - Precondition: `width` is at least 1, and `name` contains neither `|`
-    ///   nor `\`, which SMT-LIB cannot write in a symbol.
+    /// - Precondition: `width` is at least 1, and `name` is not empty and
+    ///   contains neither `|` nor `\`, which SMT-LIB cannot write in a symbol.
     /// The corresponding C function is `Z3_mk_const`.
     public func bvConst(_ name: String, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")
@@ -119,6 +119,7 @@ extension Context {
     /// Stops on a name that no SMT-LIB symbol can spell, simple or `|quoted|`:
     /// the exported query would not parse.
     func requireSymbol(_ name: String) {
+        precondition(!name.isEmpty, "SMT: a name must not be empty")
         precondition(
             !name.contains("|") && !name.contains("\\"),
             "SMT: the name \"\(name)\" contains | or \\, which SMT-LIB symbols cannot contain"

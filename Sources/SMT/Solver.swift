@@ -65,7 +65,7 @@ public final class Solver {
     /// clashes with the constants of the query.
     ///
     /// - Precondition: `term` is a Boolean of the solver's context, and `name`
-    ///   contains neither `|` nor `\`.
+    ///   is not empty and contains neither `|` nor `\`.
     /// The corresponding C function is `Z3_solver_assert_and_track`.
     public func assert(_ term: Term, named name: String) {
         term.requireBool("Solver.assert(_:named:)")

@@ -1,7 +1,8 @@
 import SMT
 import Testing
 
-/// Builds a query, solves it and reads a model: one of everything.
+/// Builds a query, solves it, reads a model, exports, parses and runs a
+/// fixedpoint query: one of everything.
 func exerciseEverything(_ context: Context) throws {
     let x = context.bvConst("x", width: 32)
     let p = context.boolConst("p")
@@ -18,6 +19,9 @@ func exerciseEverything(_ context: Context) throws {
     _ = try context.parseSMTLIB2(solver.smtlib2())
     _ = try? context.parseSMTLIB2("(assert (bvadd x")
     solver.pop()
+    let (fixedpoint, reach, y) = try evenCounter(context)
+    _ = fixedpoint.query(reach(y) && y .== context.bv(7, width: 8), exists: [y])
+    _ = fixedpoint.query(reach(y) && y .== context.bv(4, width: 8), exists: [y])
 }
 
 @Suite struct LifetimeTests {
