@@ -6,10 +6,15 @@ public final class Solver {
     let handle: Handle
     /// The SMT-LIB logic the solver was made for, if one was named.
     public let logic: String?
-    /// The assertions of each open scope, outermost first, for export.
-    private var frames: [[Term]] = [[]]
-    /// The name of each tracking constant made by `assert(_:named:)`.
-    private var trackers: [Term: String] = [:]
+    /// What each open scope asserted, outermost first.
+    private var frames: [Frame] = [Frame()]
+
+    private struct Frame {
+        /// The asserted terms, for export.
+        var assertions: [Term] = []
+        /// The name of each tracking constant made by `assert(_:named:)`.
+        var trackers: [Term: String] = [:]
+    }
 
     init(context: Context, logic: String?) throws(SMTError) {
         self.handle = try context.makeRawSolver(logic: logic)
@@ -28,7 +33,7 @@ public final class Solver {
     /// The corresponding C function is `Z3_solver_push`.
     public func push() {
         context.solverPush(handle)
-        frames.append([])
+        frames.append(Frame())
     }
 
     /// Closes the `count` innermost scopes and drops their assertions.
@@ -54,7 +59,7 @@ public final class Solver {
     public func assert(_ term: Term) {
         term.requireBool("Solver.assert")
         context.solverAssert(handle, term)
-        frames[frames.count - 1].append(term)
+        frames[frames.count - 1].assertions.append(term)
     }
 
     /// Asserts a Boolean term and tracks it under `name`: when the assertions
@@ -72,12 +77,12 @@ public final class Solver {
         context.requireSymbol(name)
         let tracker = context.makeFreshConstant(prefix: name, sort: .bool)
         context.solverAssertAndTrack(handle, term, tracker: tracker)
-        trackers[tracker] = name
-        frames[frames.count - 1].append(term)
+        frames[frames.count - 1].trackers[tracker] = name
+        frames[frames.count - 1].assertions.append(term)
     }
 
     /// The asserted terms of all open scopes, in the order they were asserted.
-    public var assertions: [Term] { frames.flatMap(\.self) }
+    public var assertions: [Term] { frames.flatMap(\.assertions) }
 
     // MARK: Checking
 
@@ -114,7 +119,10 @@ public final class Solver {
             }
         case .unsat:
             let core = context.solverUnsatCore(handle)
-            return .unsat(core: core.map { trackers[$0] ?? $0.constantName ?? $0.description })
+            return .unsat(core: core.map { literal in
+                frames.lazy.compactMap { $0.trackers[literal] }.first
+                    ?? literal.constantName ?? literal.description
+            })
         case .unknown:
             return .unknown(reason: context.solverReasonUnknown(handle))
         }

@@ -87,6 +87,29 @@ import Testing
         #expect(Set(core) == ["x is small", "x is large"])
     }
 
+    @Test func trackedAssertionsFollowTheirScope() throws {
+        let context = try Context()
+        let x = context.bvConst("x", width: 8)
+        let solver = try context.makeSolver(logic: "QF_BV")
+        solver.assert(x.ult(context.bv(5, width: 8)), named: "outer small")
+        solver.push()
+        solver.assert(x.ugt(context.bv(10, width: 8)), named: "inner large")
+        guard case .unsat(let first) = solver.check() else {
+            Issue.record("small and large should conflict")
+            return
+        }
+        #expect(Set(first) == ["outer small", "inner large"])
+        solver.pop()
+        #expect(solver.check().isSat)
+        solver.push()
+        solver.assert(x .== context.bv(7, width: 8), named: "inner seven")
+        guard case .unsat(let second) = solver.check() else {
+            Issue.record("small and seven should conflict")
+            return
+        }
+        #expect(Set(second) == ["outer small", "inner seven"])
+    }
+
     @Test func unsatWithoutTrackingHasAnEmptyCore() throws {
         let context = try Context()
         let p = context.boolConst("p")
