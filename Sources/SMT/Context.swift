@@ -58,6 +58,7 @@ public final class Context {
     ///
     /// - Precondition: `name` is not empty and contains neither `|` nor `\`,
     ///   which SMT-LIB cannot write in a symbol.
+    ///
     /// The corresponding C function is `Z3_mk_const`.
     public func boolConst(_ name: String) -> Term {
         requireSymbol(name)
@@ -67,6 +68,7 @@ public final class Context {
     /// The conjunction of `terms`; `true` when there are none.
     ///
     /// - Precondition: every term is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_and`.
     public func and(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: and() of a term that is not a Boolean")
@@ -77,6 +79,7 @@ public final class Context {
     /// The disjunction of `terms`; `false` when there are none.
     ///
     /// - Precondition: every term is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_or`.
     public func or(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: or() of a term that is not a Boolean")
@@ -91,6 +94,7 @@ public final class Context {
     /// Widths above 64 are allowed; the value is zero-extended to them.
     ///
     /// - Precondition: `width` is at least 1, and `value` fits in `width` bits.
+    ///
     /// The corresponding C function is `Z3_mk_unsigned_int64`.
     public func bv(_ value: UInt64, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")
@@ -107,6 +111,7 @@ public final class Context {
     ///
     /// - Precondition: `width` is at least 1, and `name` is not empty and
     ///   contains neither `|` nor `\`, which SMT-LIB cannot write in a symbol.
+    ///
     /// The corresponding C function is `Z3_mk_const`.
     public func bvConst(_ name: String, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")

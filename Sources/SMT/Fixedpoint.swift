@@ -10,6 +10,7 @@ public struct Relation {
     /// The Boolean term `name(arguments…)`.
     ///
     /// - Precondition: the arguments have the relation's argument sorts.
+    ///
     /// The corresponding C function is `Z3_mk_app`.
     public func callAsFunction(_ arguments: Term...) -> Term {
         self(arguments)
@@ -18,6 +19,7 @@ public struct Relation {
     /// The Boolean term `name(arguments…)`.
     ///
     /// - Precondition: the arguments have the relation's argument sorts.
+    ///
     /// The corresponding C function is `Z3_mk_app`.
     public func callAsFunction(_ arguments: [Term]) -> Term {
         precondition(
@@ -100,6 +102,7 @@ public final class Fixedpoint {
     /// with the engine.
     ///
     /// - Precondition: `name` is not empty and contains neither `|` nor `\`.
+    ///
     /// The corresponding C functions are `Z3_mk_func_decl` and `Z3_fixedpoint_register_relation`.
     public func declareRelation(_ name: String, _ argumentSorts: [Sort]) -> Relation {
         context.requireSymbol(name)
@@ -117,6 +120,7 @@ public final class Fixedpoint {
     ///   - variables: the constants of `rule` that stand for every value.
     ///   - name: an optional name for the rule.
     /// - Throws: ``SMTError`` when Z3 rejects the rule (it is not a Horn clause).
+    ///
     /// The corresponding C function is `Z3_fixedpoint_add_rule`.
     public func addRule(_ rule: Term, forAll variables: [Term] = [], name: String? = nil) throws(SMTError) {
         rule.requireBool("Fixedpoint.addRule")
@@ -131,6 +135,7 @@ public final class Fixedpoint {
     /// of `variables` make it true under the least fixed point of the rules.
     ///
     /// - Precondition: `goal` is a Boolean; every variable is a constant.
+    ///
     /// The corresponding C function is `Z3_fixedpoint_query`.
     public func query(_ goal: Term, exists variables: [Term] = []) -> FixedpointResult {
         goal.requireBool("Fixedpoint.query")
@@ -181,6 +186,7 @@ extension Context {
     /// - Parameter engine: Z3's fixedpoint engine: `"spacer"` (the default,
     ///   for unbounded proofs over bit-vectors), `"datalog"`, …; `nil` lets Z3 choose.
     /// - Throws: ``SMTError`` when Z3 does not know the engine.
+    ///
     /// The corresponding C function is `Z3_mk_fixedpoint`.
     public func makeFixedpoint(engine: String? = "spacer") throws(SMTError) -> Fixedpoint {
         try Fixedpoint(context: self, engine: engine)
@@ -189,6 +195,7 @@ extension Context {
     /// `(forall (variables) body)`: `body` holds for every value of the constants `variables`.
     ///
     /// - Precondition: every variable is a constant; `body` is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_forall_const`.
     public func forAll(_ variables: [Term], _ body: Term) -> Term {
         body.requireBool("forAll")
@@ -201,6 +208,7 @@ extension Context {
     /// `(exists (variables) body)`: `body` holds for some value of the constants `variables`.
     ///
     /// - Precondition: every variable is a constant; `body` is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_exists_const`.
     public func exists(_ variables: [Term], _ body: Term) -> Term {
         body.requireBool("exists")

@@ -39,6 +39,7 @@ public final class Solver {
     /// Closes the `count` innermost scopes and drops their assertions.
     ///
     /// - Precondition: `0 ≤ count ≤ scopeCount`.
+    ///
     /// The corresponding C function is `Z3_solver_pop`.
     public func pop(_ count: Int = 1) {
         precondition(
@@ -55,6 +56,7 @@ public final class Solver {
     /// Asserts a Boolean term in the innermost scope.
     ///
     /// - Precondition: `term` is a Boolean of the solver's context.
+    ///
     /// The corresponding C function is `Z3_solver_assert`.
     public func assert(_ term: Term) {
         term.requireBool("Solver.assert")
@@ -71,6 +73,7 @@ public final class Solver {
     ///
     /// - Precondition: `term` is a Boolean of the solver's context, and `name`
     ///   is not empty and contains neither `|` nor `\`.
+    ///
     /// The corresponding C function is `Z3_solver_assert_and_track`.
     public func assert(_ term: Term, named name: String) {
         term.requireBool("Solver.assert(_:named:)")
@@ -101,6 +104,7 @@ public final class Solver {
     /// constants or their negations.
     ///
     /// - Precondition: every assumption is a Boolean of the solver's context.
+    ///
     /// The corresponding C function is `Z3_solver_check_assumptions`.
     public func check(assuming assumptions: [Term]) -> CheckResult {
         for assumption in assumptions {
@@ -143,7 +147,12 @@ public final class Solver {
 
     /// Limits each later check to `limit` units of Z3's deterministic resource
     /// counter; a check that runs out answers ``CheckResult/unknown(reason:)``.
-    /// Zero means no limit.
+    /// Zero means no limit. The limit applies to each check on its own.
+    ///
+    /// Z3 4.8.12 words the reason differently depending on the solver it
+    /// runs: "max. resource limit exceeded", "canceled", and, for a `QF_BV`
+    /// solver after a `push`, "no reason given". Treat any `unknown` after a
+    /// limit as the limit.
     ///
     /// The corresponding C function is `Z3_solver_set_params`, with parameter `rlimit`.
     public func setRLimit(_ limit: UInt32) {
@@ -183,6 +192,7 @@ extension Context {
     /// - Parameter logic: an SMT-LIB logic such as `"QF_BV"`, which lets Z3
     ///   pick a solver for it; `nil` for Z3's general solver.
     /// - Throws: ``SMTError`` when Z3 does not know the logic.
+    ///
     /// The corresponding C functions are `Z3_mk_solver_for_logic` and `Z3_mk_solver`.
     public func makeSolver(logic: String? = nil) throws(SMTError) -> Solver {
         try Solver(context: self, logic: logic)
@@ -198,6 +208,7 @@ extension Context {
     /// - Throws: ``SMTError`` with Z3's message (usually code
     ///   ``SMTError/Code/parserError``) when the text is malformed or uses an
     ///   undeclared symbol.
+    ///
     /// The corresponding C function is `Z3_parse_smtlib2_string`.
     public func parseSMTLIB2(_ text: String) throws(SMTError) -> [Term] {
         try parseSMTLIB2Assertions(text)
