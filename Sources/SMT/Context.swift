@@ -55,14 +55,20 @@ public final class Context {
     /// The Boolean constant (a free variable) with this name.
     ///
     /// The same name always gives the same term.
+    ///
+    /// - Precondition: `name` is not empty and contains neither `|` nor `\`,
+    ///   which SMT-LIB cannot write in a symbol.
+    ///
     /// The corresponding C function is `Z3_mk_const`.
     public func boolConst(_ name: String) -> Term {
-        makeConstant(name, sort: .bool)
+        requireSymbol(name)
+        return makeConstant(name, sort: .bool)
     }
 
     /// The conjunction of `terms`; `true` when there are none.
     ///
     /// - Precondition: every term is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_and`.
     public func and(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: and() of a term that is not a Boolean")
@@ -73,6 +79,7 @@ public final class Context {
     /// The disjunction of `terms`; `false` when there are none.
     ///
     /// - Precondition: every term is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_or`.
     public func or(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: or() of a term that is not a Boolean")
@@ -87,6 +94,7 @@ public final class Context {
     /// Widths above 64 are allowed; the value is zero-extended to them.
     ///
     /// - Precondition: `width` is at least 1, and `value` fits in `width` bits.
+    ///
     /// The corresponding C function is `Z3_mk_unsigned_int64`.
     public func bv(_ value: UInt64, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")
@@ -101,11 +109,26 @@ public final class Context {
     ///
     /// The same name and width always give the same term.
     ///
-    /// - Precondition: `width` is at least 1.
+    /// - Precondition: `width` is at least 1, and `name` is not empty and
+    ///   contains neither `|` nor `\`, which SMT-LIB cannot write in a symbol.
+    ///
     /// The corresponding C function is `Z3_mk_const`.
     public func bvConst(_ name: String, width: Int) -> Term {
         precondition(width >= 1, "SMT: bit-vector width \(width) is not positive")
+        requireSymbol(name)
         return makeConstant(name, sort: .bitVector(width: width))
+    }
+}
+
+extension Context {
+    /// Stops on a name that no SMT-LIB symbol can spell, simple or `|quoted|`:
+    /// the exported query would not parse.
+    func requireSymbol(_ name: String) {
+        precondition(!name.isEmpty, "SMT: a name must not be empty")
+        precondition(
+            !name.contains("|") && !name.contains("\\"),
+            "SMT: the name \"\(name)\" contains | or \\, which SMT-LIB symbols cannot contain"
+        )
     }
 }
 

@@ -18,6 +18,7 @@ public final class Model {
     ///     value (so that the result is a literal or numeral); otherwise they
     ///     stay symbolic in the result.
     /// - Throws: ``SMTError`` if Z3 cannot evaluate the term.
+    ///
     /// The corresponding C function is `Z3_model_eval`.
     public func eval(_ term: Term, completion: Bool = true) throws(SMTError) -> Term {
         try context.modelEval(handle, term, completion: completion)

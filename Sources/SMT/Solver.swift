@@ -6,10 +6,15 @@ public final class Solver {
     let handle: Handle
     /// The SMT-LIB logic the solver was made for, if one was named.
     public let logic: String?
-    /// The assertions of each open scope, outermost first, for export.
-    private var frames: [[Term]] = [[]]
-    /// The name of each tracking constant made by `assert(_:named:)`.
-    private var trackers: [Term: String] = [:]
+    /// What each open scope asserted, outermost first.
+    private var frames: [Frame] = [Frame()]
+
+    private struct Frame {
+        /// The asserted terms, for export.
+        var assertions: [Term] = []
+        /// The name of each tracking constant made by `assert(_:named:)`.
+        var trackers: [Term: String] = [:]
+    }
 
     init(context: Context, logic: String?) throws(SMTError) {
         self.handle = try context.makeRawSolver(logic: logic)
@@ -28,12 +33,13 @@ public final class Solver {
     /// The corresponding C function is `Z3_solver_push`.
     public func push() {
         context.solverPush(handle)
-        frames.append([])
+        frames.append(Frame())
     }
 
     /// Closes the `count` innermost scopes and drops their assertions.
     ///
     /// - Precondition: `0 ≤ count ≤ scopeCount`.
+    ///
     /// The corresponding C function is `Z3_solver_pop`.
     public func pop(_ count: Int = 1) {
         precondition(
@@ -50,11 +56,12 @@ public final class Solver {
     /// Asserts a Boolean term in the innermost scope.
     ///
     /// - Precondition: `term` is a Boolean of the solver's context.
+    ///
     /// The corresponding C function is `Z3_solver_assert`.
     public func assert(_ term: Term) {
         term.requireBool("Solver.assert")
         context.solverAssert(handle, term)
-        frames[frames.count - 1].append(term)
+        frames[frames.count - 1].assertions.append(term)
     }
 
     /// Asserts a Boolean term and tracks it under `name`: when the assertions
@@ -64,18 +71,21 @@ public final class Solver {
     /// A fresh Boolean constant stands for the assertion, so the name never
     /// clashes with the constants of the query.
     ///
-    /// - Precondition: `term` is a Boolean of the solver's context.
+    /// - Precondition: `term` is a Boolean of the solver's context, and `name`
+    ///   is not empty and contains neither `|` nor `\`.
+    ///
     /// The corresponding C function is `Z3_solver_assert_and_track`.
     public func assert(_ term: Term, named name: String) {
         term.requireBool("Solver.assert(_:named:)")
+        context.requireSymbol(name)
         let tracker = context.makeFreshConstant(prefix: name, sort: .bool)
         context.solverAssertAndTrack(handle, term, tracker: tracker)
-        trackers[tracker] = name
-        frames[frames.count - 1].append(term)
+        frames[frames.count - 1].trackers[tracker] = name
+        frames[frames.count - 1].assertions.append(term)
     }
 
     /// The asserted terms of all open scopes, in the order they were asserted.
-    public var assertions: [Term] { frames.flatMap(\.self) }
+    public var assertions: [Term] { frames.flatMap(\.assertions) }
 
     // MARK: Checking
 
@@ -94,6 +104,7 @@ public final class Solver {
     /// constants or their negations.
     ///
     /// - Precondition: every assumption is a Boolean of the solver's context.
+    ///
     /// The corresponding C function is `Z3_solver_check_assumptions`.
     public func check(assuming assumptions: [Term]) -> CheckResult {
         for assumption in assumptions {
@@ -112,7 +123,10 @@ public final class Solver {
             }
         case .unsat:
             let core = context.solverUnsatCore(handle)
-            return .unsat(core: core.map { trackers[$0] ?? $0.constantName ?? $0.description })
+            return .unsat(core: core.map { literal in
+                frames.lazy.compactMap { $0.trackers[literal] }.first
+                    ?? literal.constantName ?? literal.description
+            })
         case .unknown:
             return .unknown(reason: context.solverReasonUnknown(handle))
         }
@@ -133,7 +147,12 @@ public final class Solver {
 
     /// Limits each later check to `limit` units of Z3's deterministic resource
     /// counter; a check that runs out answers ``CheckResult/unknown(reason:)``.
-    /// Zero means no limit.
+    /// Zero means no limit. The limit applies to each check on its own.
+    ///
+    /// Z3 4.8.12 words the reason differently depending on the solver it
+    /// runs: "max. resource limit exceeded", "canceled", and, for a `QF_BV`
+    /// solver after a `push`, "no reason given". Treat any `unknown` after a
+    /// limit as the limit.
     ///
     /// The corresponding C function is `Z3_solver_set_params`, with parameter `rlimit`.
     public func setRLimit(_ limit: UInt32) {
@@ -173,6 +192,7 @@ extension Context {
     /// - Parameter logic: an SMT-LIB logic such as `"QF_BV"`, which lets Z3
     ///   pick a solver for it; `nil` for Z3's general solver.
     /// - Throws: ``SMTError`` when Z3 does not know the logic.
+    ///
     /// The corresponding C functions are `Z3_mk_solver_for_logic` and `Z3_mk_solver`.
     public func makeSolver(logic: String? = nil) throws(SMTError) -> Solver {
         try Solver(context: self, logic: logic)
@@ -188,6 +208,7 @@ extension Context {
     /// - Throws: ``SMTError`` with Z3's message (usually code
     ///   ``SMTError/Code/parserError``) when the text is malformed or uses an
     ///   undeclared symbol.
+    ///
     /// The corresponding C function is `Z3_parse_smtlib2_string`.
     public func parseSMTLIB2(_ text: String) throws(SMTError) -> [Term] {
         try parseSMTLIB2Assertions(text)

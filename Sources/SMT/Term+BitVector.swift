@@ -88,6 +88,7 @@ extension Term {
     /// Bits `high` down to `low` of this term, a bit-vector of width `high - low + 1`.
     ///
     /// - Precondition: `0 ≤ low ≤ high < width`.
+    ///
     /// The corresponding C function is `Z3_mk_extract`.
     public func extract(high: Int, low: Int) -> Term {
         requireBitVector("extract")
@@ -111,6 +112,7 @@ extension Term {
     /// This term widened by `bits` zero bits on top.
     ///
     /// - Precondition: `bits ≥ 0`.
+    ///
     /// The corresponding C function is `Z3_mk_zero_ext`.
     public func zeroExtend(by bits: Int) -> Term {
         requireBitVector("zeroExtend")
@@ -121,6 +123,7 @@ extension Term {
     /// This term widened by `bits` copies of its sign bit.
     ///
     /// - Precondition: `bits ≥ 0`.
+    ///
     /// The corresponding C function is `Z3_mk_sign_ext`.
     public func signExtend(by bits: Int) -> Term {
         requireBitVector("signExtend")

@@ -18,6 +18,7 @@ extension Term {
     /// The negation of a Boolean term.
     ///
     /// - Precondition: the term is a Boolean.
+    ///
     /// The corresponding C function is `Z3_mk_not`.
     public static prefix func ! (term: Term) -> Term {
         term.requireBool("!")
@@ -27,6 +28,7 @@ extension Term {
     /// `self ⇒ other`.
     ///
     /// - Precondition: both terms are Booleans.
+    ///
     /// The corresponding C function is `Z3_mk_implies`.
     public func implies(_ other: Term) -> Term {
         requireBool("implies", other)
@@ -36,6 +38,7 @@ extension Term {
     /// `self ⇔ other`.
     ///
     /// - Precondition: both terms are Booleans.
+    ///
     /// The corresponding C function is `Z3_mk_eq` (Z3's `Z3_mk_iff` is the same on Booleans).
     public func iff(_ other: Term) -> Term {
         requireBool("iff", other)
@@ -45,6 +48,7 @@ extension Term {
     /// The exclusive or of two Boolean terms.
     ///
     /// - Precondition: both terms are Booleans.
+    ///
     /// The corresponding C function is `Z3_mk_xor`.
     public func xor(_ other: Term) -> Term {
         requireBool("xor", other)
@@ -54,6 +58,7 @@ extension Term {
     /// `then` where this Boolean term holds, otherwise `otherwise`.
     ///
     /// - Precondition: this term is a Boolean and the two branches have the same sort.
+    ///
     /// The corresponding C function is `Z3_mk_ite`.
     public func ite(then: Term, else otherwise: Term) -> Term {
         requireBool("ite")
@@ -70,6 +75,7 @@ extension Term {
     /// makes a new Boolean term for the solver.
     ///
     /// - Precondition: both terms have the same sort.
+    ///
     /// The corresponding C function is `Z3_mk_eq`.
     public static func .== (lhs: Term, rhs: Term) -> Term {
         precondition(lhs.sort == rhs.sort, "SMT: .== of terms of sorts \(lhs.sort) and \(rhs.sort)")

@@ -127,6 +127,7 @@ extension Context {
         }
         let copy = unsafe Context.copy(text) ?? ""
         trapOnError("SMT-LIB export")
-        return copy
+        // Z3 starts with a comment holding the (empty) benchmark name.
+        return copy.hasPrefix("; \n") ? String(copy.dropFirst(3)) : copy
     }
 }

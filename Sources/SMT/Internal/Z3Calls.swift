@@ -67,11 +67,10 @@ extension Context {
     }
 
     /// Makes a Z3 symbol from a name (symbols are not reference counted).
-    func symbol(_ name: String) -> OpaquePointer {
-        guard let symbol = unsafe Z3_mk_string_symbol(raw, name) else {
-            preconditionFailure("SMT: Z3 could not make a symbol for \(name)")
-        }
-        return unsafe symbol
+    ///
+    /// Z3 represents the empty name by the null symbol, a null pointer.
+    func symbol(_ name: String) -> OpaquePointer? {
+        unsafe Z3_mk_string_symbol(raw, name)
     }
 
     /// The text of a symbol.
