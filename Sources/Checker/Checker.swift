@@ -60,7 +60,7 @@ public struct Checker: Sendable {
             return .attack(Trace(property: property, steps: steps))
         case .unknown(let reason):
             return .unknown(reason: reason)
-        case .proved(let saturated, _, let queries):
+        case .proved(let saturated, let refutedHandlers, let queries):
             let limitations = Limitations(platform: platform).reasons(for: property, saturated: saturated)
             if !limitations.isEmpty {
                 return .unknown(reason: "no attack found, but " + limitations.joined(separator: "; "))
@@ -71,6 +71,7 @@ public struct Checker: Sendable {
                 return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
             }
             var (facts, explanationQueries) = try explanation(property, saturated: saturated)
+            facts += refutedHandlers
             if World(platform: platform, state: saturated).paths.isEmpty {
                 facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
             }
@@ -89,7 +90,15 @@ public struct Checker: Sendable {
             return (reasons, 0)
         }
         let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)
-        let paths = World(platform: platform, state: saturated).paths
+        // Pages handed over by the hypervisor hold nothing of their old owner once scrubbed, and
+        // writing them no longer touches the old owner: only stale pages count, and only for reading.
+        let paths = World(platform: platform, state: saturated).paths.filter { path in
+            switch path.handoff {
+            case nil: true
+            case .scrubbed: false
+            case .stale: property.goal.verb == "read"
+            }
+        }
         switch try direct.search(property, paths: paths, state: saturated) {
         case .blocked(let certificate): return (certificate.blockingFacts, certificate.recheckQueries)
         case .attack: return (["the saturated state's direct paths disagree with the search; please report this model"], 1)

@@ -13,7 +13,7 @@ import SMT
 struct AttackSearch {
     enum Outcome {
         case attack([Step], shortest: Bool, note: String?)
-        case proved(saturated: AttackState, facts: [String], queries: Int)
+        case proved(saturated: AttackState, refutedHandlers: [String], queries: Int)
         case unknown(String)
     }
 
@@ -72,7 +72,7 @@ struct AttackSearch {
             return .unknown("the solver could not decide \(handlers.unknowns.count) handler quer\(handlers.unknowns.count == 1 ? "y" : "ies"): \(handlers.unknowns.prefix(3).joined(separator: "; "))")
         }
         guard reaches(saturated) else {
-            return .proved(saturated: saturated, facts: saturated.facts, queries: handlers.queries)
+            return .proved(saturated: saturated, refutedHandlers: handlers.refuted, queries: handlers.queries)
         }
         return shortest(generator, from: initial)
     }

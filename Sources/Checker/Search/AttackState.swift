@@ -14,6 +14,8 @@ struct AttackState: Hashable {
         var rights: Permissions
         /// For pages handed over by `give`: whether their old contents were scrubbed, and whose they were.
         var handoff: Handoff?
+        /// Where in the model the mapping comes from (the effect or the entry that was rewritten).
+        var origin: SourceLocation = .synthetic
     }
 
     enum Handoff: Hashable {

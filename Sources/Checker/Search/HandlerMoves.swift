@@ -13,6 +13,8 @@ final class HandlerMoves {
     private(set) var queries = 0
     /// Results that were neither sat nor unsat, with the solver's reason.
     private(set) var unknowns: [String] = []
+    /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
+    private(set) var refuted: [String] = []
 
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
@@ -40,11 +42,11 @@ final class HandlerMoves {
 
     // MARK: - Moves
 
-    func moves(_ world: World, relevant: [Region]) -> [Move] {
+    func moves(_ world: World, relevant: [Region], goal: Goal) -> [Move] {
         var result: [Move] = []
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
-                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant)
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal)
             }
         }
         return result
@@ -75,12 +77,13 @@ final class HandlerMoves {
         }
     }
 
-    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region]) -> [Move] {
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
-        let writeTargets = relevant + hvCode + (world.smram.map { [$0] } ?? [])
+        let readTargets = goal.verb == "read" ? relevant : []
+        let writeTargets = (goal.verb == "write" ? relevant : []) + hvCode + (world.smram.map { [$0] } ?? [])
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
                 let key = "\(index)/\(k)/\(caller)/\(label)/\(world.state.hashValue)"
@@ -100,7 +103,8 @@ final class HandlerMoves {
                             move = Move(steps: extraSteps + [call], gain: g, label: "\(e.handler.title): \(label)")
                         }
                     case .unsat:
-                        break
+                        let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
+                        if !refuted.contains(fact) { refuted.append(fact) }
                     case .unknown(let reason):
                         unknowns.append("\(e.handler.title) (\(label)): \(reason)")
                     }
@@ -117,7 +121,7 @@ final class HandlerMoves {
                     }
                 }
             case .copy(let from, let to, let length):
-                for region in relevant where !world.state.read.contains(region.name) {
+                for region in readTargets where !world.state.read.contains(region.name) {
                     attempt("read \(region.name)", { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
                         var g = AttackState(); g.read = [region.name]; return (g, [])
                     }
@@ -128,7 +132,7 @@ final class HandlerMoves {
                     }
                 }
             case .leak(let source, let length, let to):
-                guard relevant.contains(where: { $0.name == source }), !world.state.read.contains(source) else { continue }
+                guard readTargets.contains(where: { $0.name == source }), !world.state.read.contains(source) else { continue }
                 attempt("leak \(source)", { q in q.readable(to, length: length) }) { _, _ in
                     var g = AttackState(); g.read = [source]; return (g, [])
                 }
@@ -139,7 +143,7 @@ final class HandlerMoves {
                     attempt("map \(region.name) into \(target)", { q in q.maps(gpa: gpa, size: size, hpa: hpa, onto: region) }) { model, _ throws(SMTError) in
                         guard let g = try model.uint64(gpa), let s = try model.uint64(size), let h = try model.uint64(hpa) else { return nil }
                         var state = AttackState()
-                        state.extra = [.init(principal: target, gpa: g, size: s, hpa: h, rights: rights, handoff: nil)]
+                        state.extra = [.init(principal: target, gpa: g, size: s, hpa: h, rights: rights, handoff: nil, origin: effect.location)]
                         return (state, [])
                     }
                 }
@@ -149,7 +153,7 @@ final class HandlerMoves {
                     guard let g = try model.uint64(gpa) else { return nil }
                     var state = AttackState()
                     let handoff: AttackState.Handoff = platform.hypervisor.scrubOnFree ? .scrubbed : .stale(region: name)
-                    state.extra = [.init(principal: to, gpa: g, size: region.size, hpa: region.base, rights: rights, handoff: handoff)]
+                    state.extra = [.init(principal: to, gpa: g, size: region.size, hpa: region.base, rights: rights, handoff: handoff, origin: effect.location)]
                     return (state, [])
                 }
             case .setProtection(let target, _, _, _):

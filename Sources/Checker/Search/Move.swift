@@ -31,7 +31,7 @@ struct MoveGenerator {
         result += pageSizeMoves(world)
         result += vmwriteMoves(world)
         result += smmMoves(world)
-        result += handlers.moves(world, relevant: relevantRegions)
+        result += handlers.moves(world, relevant: relevantRegions, goal: property.goal)
         return result.filter { !state.includes($0.gain) }
     }
 
@@ -165,7 +165,8 @@ struct MoveGenerator {
                 let gpa = carrier.gpa + hpa % leaf
                 let rights: Permissions = context.partition != nil ? [.read, .write, .execute] : [.read, .write]
                 var gain = AttackState()
-                gain.extra = [AttackState.ExtraMapping(principal: context, gpa: gpa - hpa % leaf, size: leaf, hpa: hpa - hpa % leaf, rights: rights, handoff: nil)]
+                gain.extra = [AttackState.ExtraMapping(principal: context, gpa: gpa - hpa % leaf, size: leaf, hpa: hpa - hpa % leaf, rights: rights, handoff: nil,
+                                                       origin: carrier.location)]
                 let step = Step(actor: path.actor, action: .remap(target: context, gpa: gpa, hpa: hpa, permissions: rights))
                 moves.append(Move(steps: path.prefix + [step], gain: gain, label: "remap \(context) to \(region.name)"))
             }

@@ -76,7 +76,7 @@ struct World {
         state.extra.filter { $0.principal == principal }.sorted { ($0.gpa, $0.hpa) < ($1.gpa, $1.hpa) }.map { e in
             var path = AccessPath(medium: medium, base: e.gpa, size: e.size, hpa: e.hpa, rights: e.rights,
                                   fact: "\(platform.displayName(principal)) was made to map [\(hex(e.gpa)), \(hex(e.gpa &+ e.size))) to \(hex(e.hpa)) with \(e.rights)",
-                                  location: .synthetic)
+                                  location: e.origin)
             path.handoff = e.handoff
             return path
         }
