@@ -27,6 +27,15 @@ final class HandlerMoves {
         if let r = options.resourceLimit { solver.setRLimit(r) }
     }
 
+    /// The fact name for "the attacker's bytes are at the entry point of this region".
+    static func entry(_ region: String) -> String { "entry point of \(region)" }
+
+    /// Writing an entry point also writes its region.
+    static func writtenFacts(_ name: String) -> Set<String> {
+        let prefix = entry("")
+        return name.hasPrefix(prefix) ? [name, String(name.dropFirst(prefix.count))] : [name]
+    }
+
     private var all: [(handler: Handler, smm: Bool)] {
         platform.hypervisor.handlers.map { ($0, false) } + (platform.smm?.handlers ?? []).map { ($0, true) }
     }
@@ -83,7 +92,13 @@ final class HandlerMoves {
         let callerPaths = world.paths(of: caller)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         let readTargets = goal.verb == "read" ? relevant : []
-        let writeTargets = (goal.verb == "write" ? relevant : []) + hvCode + (world.smram.map { [$0] } ?? [])
+        // Planting code counts only where the context starts running it: the first bytes of hypervisor
+        // code, and SMBASE + 0x8000 in SMRAM (Layout.smmEntryOffset).
+        var entryPoints = hvCode.map { Region(name: Self.entry($0.name), base: $0.base, size: 8, owner: $0.owner, kind: $0.kind, isSecret: false, location: $0.location) }
+        if let smram = world.smram {
+            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 8, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
+        }
+        let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
                 let key = "\(index)/\(k)/\(caller)/\(label)/\(world.state.hashValue)"
@@ -117,7 +132,7 @@ final class HandlerMoves {
             case .write(let to, let length):
                 for region in writeTargets where !world.state.written.contains(region.name) {
                     attempt("write \(region.name)", { q in q.lands(to, length: length, in: region) }) { _, _ in
-                        var g = AttackState(); g.written = [region.name]; return (g, [])
+                        var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
             case .copy(let from, let to, let length):
@@ -128,7 +143,7 @@ final class HandlerMoves {
                 }
                 for region in writeTargets where !world.state.written.contains(region.name) {
                     attempt("copy into \(region.name)", { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
-                        var g = AttackState(); g.written = [region.name]; return (g, [])
+                        var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
             case .leak(let source, let length, let to):

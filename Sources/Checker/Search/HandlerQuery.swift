@@ -62,10 +62,14 @@ extension HandlerMoves {
             return (off, off.ult(length) && off.ult(bv(HandlerMoves.effectLimit)))
         }
 
-        /// Some byte of the effect's destination lies in `region`.
+        /// Some byte of the effect's destination lies in `region` — or, for an entry point (a region
+        /// of 8 bytes named by `HandlerMoves.entry`), the effect covers all of it from its first byte.
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (h, exists) = address(to, off, right: []) else { return nil }
+            if region.name.hasPrefix(HandlerMoves.entry("")) {
+                return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
+            }
             return bound && exists && inRange(h, region.base..<region.end)
         }
 

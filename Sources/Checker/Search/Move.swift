@@ -79,7 +79,7 @@ struct MoveGenerator {
     private func execMoves(_ world: World) -> [Move] {
         var moves: [Move] = []
         // Bytes a handler wrote into hypervisor code or SMRAM run there next.
-        for region in platform.regions where world.state.written.contains(region.name) {
+        for region in platform.regions where world.state.written.contains(HandlerMoves.entry(region.name)) {
             var gain = AttackState()
             if region.owner == .hypervisor, region.kind == .code, !world.state.injected.contains(.hypervisor) {
                 gain.controls = [.hypervisor]
