@@ -36,7 +36,10 @@ struct Limitations {
         }
         for context in state.controls.sorted() {
             guard let vtl = platform.vtl(of: context), vtl.vmcs.shadowingEnabled, let shadowing = vtl.vmcs.shadowing else { continue }
-            let unmodelled = Set(shadowing.vmwritePass).subtracting([0x201A, 0x401E, 0x4002])
+            // Guest-state fields (encoding bits 11:10 = 2) hold state the guest sets anyway, and
+            // read-only fields (1) cannot be written (DOMAIN.md §3.1); the EPT pointer and the
+            // processor-based controls are modelled.
+            let unmodelled = Set(shadowing.vmwritePass.filter { ($0 >> 10) & 3 == 0 || ($0 >> 10) & 3 == 3 }).subtracting([0x201A, 0x401E, 0x4002])
             if !unmodelled.isEmpty {
                 reasons.append("\(platform.displayName(context)) can VMWRITE shadow-VMCS fields \(unmodelled.sorted().prefix(4).map { hex(UInt64($0)) }.joined(separator: ", "))\(unmodelled.count > 4 ? ", …" : ""), whose effect this version does not model")
             }
