@@ -35,7 +35,7 @@ public struct TextReport {
 
     private func line(_ result: PropertyResult, platform: Platform, width: Int) -> String {
         let claim = platform.claim(result.property)
-        let title = claim == result.property.name ? claim : "\(result.property.name): \(claim)"
+        let title = claim == result.property.name || result.property.isStandard ? claim : "\(result.property.name): \(claim)"
         let padded = title + String(repeating: " ", count: max(0, width + 2 - title.count))
         let time = String(format3(result.seconds)) + " s"
         var out: String

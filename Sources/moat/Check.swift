@@ -30,6 +30,9 @@ struct Check: ParsableCommand {
     @Argument(help: "Model files (.moat).", completion: .file(extensions: ["moat"]))
     var files: [String]
 
+    @Flag(help: "Also ask the standard questions: each guest and VTL 0 against the hypervisor, the other partitions, VTL 1 and SMM; each device; code integrity under HVCI; denial of service. A model without properties gets them anyway.")
+    var standard = false
+
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
@@ -60,7 +63,11 @@ struct Check: ParsableCommand {
                 status = status.worst(.badInput)
                 continue
             }
-            let results = Checker(platform: platform, options: options).checkAll()
+            var questions = platform
+            if standard || platform.properties.isEmpty {
+                questions.properties += platform.standardProperties
+            }
+            let results = Checker(platform: questions, options: options).checkAll()
             runs.append((platform, results))
             if format == .text {
                 print(report.render(platform: platform, results: results, warnings: warnings))
