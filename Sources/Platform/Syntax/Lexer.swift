@@ -161,7 +161,12 @@ struct Lexer {
             return nil
         }
         guard let value = UInt64(digits, radix: radix) else {
-            if digits.unicodeScalars.allSatisfy({ radix == 16 ? $0.properties.isASCIIHexDigit : ("0"..."9").contains($0) || radix == 2 }) {
+            let isDigit: (Unicode.Scalar) -> Bool = switch radix {
+            case 16: { $0.properties.isASCIIHexDigit }
+            case 2: { $0 == "0" || $0 == "1" }
+            default: { ("0"..."9").contains($0) }
+            }
+            if digits.unicodeScalars.allSatisfy(isDigit) {
                 diagnostics.append(.error(location, "number '\(written)' does not fit in 64 bits"))
             } else {
                 diagnostics.append(.error(location, "malformed number '\(written)'; expected \(radix == 16 ? "hexadecimal digits" : radix == 2 ? "binary digits" : "decimal digits") with an optional K, M, G or T suffix"))
