@@ -122,11 +122,12 @@ struct Parser {
                 throw failure("'}' to close \(what)")
             }
             let before = position
+            let start = current
             do {
                 try item(&self)
             } catch {
                 diagnostics.append(error)
-                synchronize()
+                synchronize(from: start, before: before)
                 if position == before { advance() }
             }
         }
@@ -134,7 +135,12 @@ struct Parser {
     }
 
     /// Skips to the next token that starts a line at the current nesting depth, or to the `}` that closes it.
-    mutating func synchronize() {
+    /// When the item that failed began with `start` (at token index `before`) and the error is at a later
+    /// token that starts a line no further right than `start`, that token begins the next item: keep it.
+    mutating func synchronize(from start: Token, before: Int) {
+        if position > before, current.startsLine, current.location.column <= start.location.column {
+            return
+        }
         var depth = 0
         var first = true
         while current.kind != .end {
@@ -159,6 +165,7 @@ struct Parser {
         var sawPlatform = false
         while current.kind != .end {
             let before = position
+            let start = current
             do throws(Diagnostic) {
                 if current.isKeyword("platform") {
                     if sawPlatform {
@@ -176,7 +183,7 @@ struct Parser {
                 }
             } catch {
                 diagnostics.append(error)
-                synchronize()
+                synchronize(from: start, before: before)
                 if current.isSymbol("}") { advance() }
                 if position == before { advance() }
             }
