@@ -94,16 +94,15 @@ struct Parser {
     mutating func expectPermissions(_ context: String) throws(Diagnostic) -> Permissions {
         var text = ""
         let first = current
-        if current.isSymbol("-") {
-            // `-w-` lexes as '-' followed by 'w-'.
-            text = "-"
+        // A leading '-' is a symbol: `-w-` lexes as '-' 'w-', and `--x` as '-' '-' 'x'.
+        var end = first.start
+        while current.isSymbol("-"), current.start == end {
+            text += "-"
+            end = current.end
             advance()
-            if let word = current.identifier, current.start == first.end {
-                text += word
-                advance()
-            }
-        } else if let word = current.identifier {
-            text = word
+        }
+        if let word = current.identifier, text.isEmpty || current.start == end {
+            text += word
             advance()
         }
         guard let permissions = Permissions(text: text) else {
