@@ -23,12 +23,14 @@ extension Parser {
         let word = try expectName("a VMCS setting: pin, primary, secondary, exit-controls, entry-controls, io-bitmap, io, msr-bitmap, msr, vmfunc, shadowing, msr-load or msr-store")
         if let field = ControlField(rawValue: word.text) {
             var names: [Name] = []
-            while let name = current.identifier, !Parser.vmcsKeywords.contains(name) {
-                names.append(Name(text: name, location: current.location))
-                advance()
-            }
-            if names.isEmpty, !accept(keyword: "none") && !current.isSymbol("}") && current.identifier == nil {
-                throw failure("control names after '\(field.rawValue)' (or nothing, to clear the field)")
+            if !accept(keyword: "none") {
+                while let name = current.identifier, !Parser.vmcsKeywords.contains(name) {
+                    names.append(Name(text: name, location: current.location))
+                    advance()
+                }
+                if names.isEmpty, !current.isSymbol("}"), current.identifier == nil {
+                    throw failure("control names after '\(field.rawValue)' (or 'none', to clear the field)")
+                }
             }
             decl.controls.append((field, names))
             return
