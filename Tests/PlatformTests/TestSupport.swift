@@ -73,8 +73,8 @@ func hypercall(_ statements: String, extra: String = "") -> String {
 }
 
 /// The statements of the one hypercall that `hypercall(_:)` builds, after validation.
-func body(_ statements: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Statement]? {
-    valid(hypercall(statements), sourceLocation: sourceLocation)?.hypervisor.handlers.first?.body
+func body(_ statements: String, extra: String = "", sourceLocation: Testing.SourceLocation = #_sourceLocation) -> [Statement]? {
+    valid(hypercall(statements, extra: extra), sourceLocation: sourceLocation)?.hypervisor.handlers.first?.body
 }
 
 /// The condition of `require EXPR` in a hypercall with parameters a, b, c, d.
