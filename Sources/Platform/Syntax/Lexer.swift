@@ -126,7 +126,7 @@ struct Lexer {
         return name
     }
 
-    private mutating func lexNumber(at location: SourceLocation, start: Int) -> Token.Kind? {
+    private mutating func lexNumber(at location: SourceLocation, start: Int) -> Token.Kind {
         var digits = ""
         var radix = 10
         if peek() == "0", let x = peek(1), x == "x" || x == "X" {
@@ -156,29 +156,35 @@ struct Lexer {
             }
         }
         let written = String(String.UnicodeScalarView(scalars[start..<index]))
+        // After an error the token is still a number (0), so the parser does not report it again.
         guard !digits.isEmpty else {
             diagnostics.append(.error(location, "malformed number '\(written)'; expected digits after the prefix"))
-            return nil
+            return .number(0)
         }
         guard let value = UInt64(digits, radix: radix) else {
-            if digits.unicodeScalars.allSatisfy({ radix == 16 ? $0.properties.isASCIIHexDigit : ("0"..."9").contains($0) || radix == 2 }) {
+            let isDigit: (Unicode.Scalar) -> Bool = switch radix {
+            case 16: { $0.properties.isASCIIHexDigit }
+            case 2: { $0 == "0" || $0 == "1" }
+            default: { ("0"..."9").contains($0) }
+            }
+            if digits.unicodeScalars.allSatisfy(isDigit) {
                 diagnostics.append(.error(location, "number '\(written)' does not fit in 64 bits"))
             } else {
                 diagnostics.append(.error(location, "malformed number '\(written)'; expected \(radix == 16 ? "hexadecimal digits" : radix == 2 ? "binary digits" : "decimal digits") with an optional K, M, G or T suffix"))
             }
-            return nil
+            return .number(0)
         }
         let (scaled, overflow) = value.multipliedReportingOverflow(by: scale)
         if overflow {
             diagnostics.append(.error(location, "number '\(written)' does not fit in 64 bits"))
-            return nil
+            return .number(0)
         }
         return .number(scaled)
     }
 
     private static let unitScale: [Unicode.Scalar: UInt64] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
 
-    private mutating func lexString(at location: SourceLocation) -> Token.Kind? {
+    private mutating func lexString(at location: SourceLocation) -> Token.Kind {
         advance()
         var value = ""
         while let c = peek() {
@@ -200,6 +206,7 @@ struct Lexer {
             advance()
         }
         diagnostics.append(.error(location, "unterminated string; expected a closing '\"' on the same line"))
-        return nil
+        // The text up to the end of the line is still a string, so the parser does not report it again.
+        return .string(value)
     }
 }

@@ -54,8 +54,9 @@ extension Parser {
             case "msr":
                 try p.expect(keyword: "exists", " after 'msr' (as in 'msr exists 0x1234')")
                 repeat {
+                    let indexToken = p.current
                     let value = try p.expectNumber("an MSR index after 'msr exists'")
-                    guard value <= UInt32.max else { throw Diagnostic.error(token.location, "MSR index \(hex(value)) does not fit in 32 bits") }
+                    guard value <= UInt32.max else { throw Diagnostic.error(indexToken.location, "MSR index \(hex(value)) does not fit in 32 bits") }
                     cpu.extraMSRs.append(UInt32(value))
                 } while p.atNumber
             default:

@@ -28,8 +28,8 @@ extension Parser {
                     names.append(Name(text: name, location: current.location))
                     advance()
                 }
-                if names.isEmpty {
-                    throw failure("control names after '\(field.rawValue)', or 'none' to clear the field")
+                if names.isEmpty, !current.isSymbol("}"), current.identifier == nil {
+                    throw failure("control names after '\(field.rawValue)' (or 'none', to clear the field)")
                 }
             }
             decl.controls.append((field, names))

@@ -94,16 +94,15 @@ struct Parser {
     mutating func expectPermissions(_ context: String) throws(Diagnostic) -> Permissions {
         var text = ""
         let first = current
-        if current.isSymbol("-") {
-            // `-w-` lexes as '-' followed by 'w-'.
-            text = "-"
+        // A leading '-' is a symbol: `-w-` lexes as '-' 'w-', and `--x` as '-' '-' 'x'.
+        var end = first.start
+        while current.isSymbol("-"), current.start == end {
+            text += "-"
+            end = current.end
             advance()
-            if let word = current.identifier, current.start == first.end {
-                text += word
-                advance()
-            }
-        } else if let word = current.identifier {
-            text = word
+        }
+        if let word = current.identifier, text.isEmpty || current.start == end {
+            text += word
             advance()
         }
         guard let permissions = Permissions(text: text) else {
@@ -122,11 +121,12 @@ struct Parser {
                 throw failure("'}' to close \(what)")
             }
             let before = position
+            let start = current
             do {
                 try item(&self)
             } catch {
                 diagnostics.append(error)
-                synchronize()
+                synchronize(from: start, before: before)
                 if position == before { advance() }
             }
         }
@@ -134,7 +134,12 @@ struct Parser {
     }
 
     /// Skips to the next token that starts a line at the current nesting depth, or to the `}` that closes it.
-    mutating func synchronize() {
+    /// When the item that failed began with `start` (at token index `before`) and the error is at a later
+    /// token that starts a line no further right than `start`, that token begins the next item: keep it.
+    mutating func synchronize(from start: Token, before: Int) {
+        if position > before, current.startsLine, current.location.column <= start.location.column {
+            return
+        }
         var depth = 0
         var first = true
         while current.kind != .end {
@@ -159,6 +164,7 @@ struct Parser {
         var sawPlatform = false
         while current.kind != .end {
             let before = position
+            let start = current
             do throws(Diagnostic) {
                 if current.isKeyword("platform") {
                     if sawPlatform {
@@ -176,7 +182,7 @@ struct Parser {
                 }
             } catch {
                 diagnostics.append(error)
-                synchronize()
+                synchronize(from: start, before: before)
                 if current.isSymbol("}") { advance() }
                 if position == before { advance() }
             }

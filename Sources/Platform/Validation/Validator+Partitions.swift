@@ -9,10 +9,12 @@ extension Validator {
                 error(k.location, "unknown partition kind '\(k.text)'; expected 'root' or 'guest'")
             }
         }
-        let inherited = decl.body.vmcs
+        // The partition-level VMCS is validated once, whichever VTLs inherit it.
+        let inherited = decl.body.vmcs.map { (decl: $0, config: vmcsConfig($0)) }
         var vtlDecls = decl.vtls
         if vtlDecls.isEmpty {
             vtlDecls = [decl.body]
+            vtlDecls[0].vmcs = nil
         } else {
             if let first = decl.body.mappings.first {
                 error(first.location, "partition '\(decl.name.text)' has VTL blocks, so its mappings belong inside 'vtl 0 { … }' or 'vtl 1 { … }'")
@@ -46,9 +48,9 @@ extension Validator {
         return Partition(name: decl.name.text, kind: kind, vtls: vtls, hvci: decl.hvci, location: decl.location)
     }
 
-    private mutating func vtl(_ decl: VTLDecl, inherited: VMCSDecl?, partition: String, regions: [Region]) -> VTL {
-        let vmcsDecl = decl.vmcs ?? inherited
-        let vmcs = vmcsDecl.map { vmcsConfig($0) } ?? VMCSConfig()
+    private mutating func vtl(_ decl: VTLDecl, inherited: (decl: VMCSDecl, config: VMCSConfig)?, partition: String, regions: [Region]) -> VTL {
+        let vmcsDecl = decl.vmcs ?? inherited?.decl
+        let vmcs = decl.vmcs.map { vmcsConfig($0) } ?? inherited?.config ?? VMCSConfig()
         let owner = "\(partition).vtl\(decl.level)"
         if let ept = decl.ept {
             place(Placement(region: ept, kind: .pageTables, what: "the EPT of \(owner)"))

@@ -86,7 +86,7 @@ struct Validator {
                 error(name.location, "partition '\(p)' has no VTL \(level); expected one of \(levels.map { "\(p).vtl\($0)" }.joined(separator: ", "))")
                 return nil
             }
-            if level == 0, !name.text.contains("."), devicesByName[p] != nil { return .device(p) }
+            if level == 0, name.text == p, devicesByName[p] != nil { return .device(p) }
             error(name.location, "unknown principal '\(name.text)' as \(role); expected a partition, 'PARTITION.vtlN', 'hypervisor', 'smm' or a device\(suggestion(name.text, among: principalNames))")
             return nil
         }
