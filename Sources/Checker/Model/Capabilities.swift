@@ -80,7 +80,9 @@ struct Capabilities {
     /// The host-physical ranges that hold the target's memory.
     func memory(of target: Target) -> [TargetRange] {
         platform.regions(of: target).map {
-            TargetRange(base: $0.base, size: $0.size, fact: "region '\($0.name)' [\(hex($0.base)), \(hex($0.end))) belongs to \(target)", location: $0.location)
+            let whose: String
+            if case .region = target { whose = "is the target" } else { whose = "belongs to \(target)" }
+            return TargetRange(base: $0.base, size: $0.size, fact: "region '\($0.name)' [\(hex($0.base)), \(hex($0.end))) \(whose)", location: $0.location)
         }
     }
 

@@ -8,7 +8,20 @@ final class HandlerMoves {
     let context: Context
     let solver: Solver
     private var encodings: [Int: HandlerEncoding] = [:]
-    private var cache: [String: Move?] = [:]
+    /// Query results, keyed by everything a query depends on — not by the whole attack state, so
+    /// that states which differ only in facts a handler does not read share their answers.
+    private var cache: [QueryKey: Move?] = [:]
+
+    struct QueryKey: Hashable {
+        var handler: Int
+        var effect: Int
+        var caller: Principal
+        var label: String
+        var callerPaths: [AccessPath]
+        var readable: IntervalSet
+        var writable: IntervalSet
+        var done: Bool
+    }
     /// How many satisfiability checks this generator ran.
     private(set) var queries = 0
     /// Results that were neither sat nor unsat, with the solver's reason.
@@ -90,6 +103,8 @@ final class HandlerMoves {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
+        let readable = world.reachable(.read)
+        let writable = world.reachable(.write)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         let readTargets = goal.verb == "read" ? relevant : []
         // Planting code counts only where the context starts running it: the first bytes of hypervisor
@@ -101,12 +116,13 @@ final class HandlerMoves {
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
-                let key = "\(index)/\(k)/\(caller)/\(label)/\(world.state.hashValue)"
+                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, callerPaths: callerPaths, readable: readable, writable: writable,
+                                   done: false)
                 if let cached = cache[key] {
                     if let m = cached { result.append(m) }
                     return
                 }
-                var q = Query(owner: self, world: world, callerPaths: callerPaths, encoding: e)
+                var q = Query(owner: self, world: world, callerPaths: callerPaths, encoding: e, inSMM: smm)
                 var move: Move?
                 if let c = constraint(&q) {
                     solver.push()
@@ -186,7 +202,6 @@ final class HandlerMoves {
                     }
                 }
                 guard !world.state.injected.contains(owner) else { continue }
-                let writable = world.reachable(.write)
                 attempt("run attacker code as \(owner)", { q in
                     var c = q.inSet(address, writable)
                     if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }

@@ -8,13 +8,28 @@ extension HandlerMoves {
         let world: World
         let callerPaths: [AccessPath]
         let encoding: HandlerEncoding
+        /// SMRAM, when this handler's accesses may not touch it: the hypervisor runs outside SMM, so
+        /// SMRR and a closed SMRAM stop its accesses as they stop a guest's (DOMAIN.md §5.1–5.2).
+        let forbidden: Range<UInt64>?
         private var fresh = 0
 
-        init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding) {
+        init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
             self.owner = owner
             self.world = world
             self.callerPaths = callerPaths
             self.encoding = encoding
+            var forbidden: Range<UInt64>?
+            if !inSMM, let smm = world.platform.smm, let smram = world.smram {
+                let cpu = AccessPath(medium: .physical(.hypervisor), base: 0, size: 1, hpa: 0, rights: [.read, .write], fact: "", location: .synthetic)
+                if !world.smramAllows(cpu, [.read, .write], smm) { forbidden = smram.base..<smram.end }
+            }
+            self.forbidden = forbidden
+        }
+
+        /// Excludes SMRAM from an address the handler touches, when it may not touch it.
+        private func allowed(_ h: Term) -> Term {
+            guard let forbidden else { return context.bool(true) }
+            return !inRange(h, forbidden)
         }
 
         var context: Context { owner.context }
@@ -45,11 +60,11 @@ extension HandlerMoves {
         private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions) -> (Term, Term)? {
             switch place {
             case .host(let e):
-                return (e &+ off, context.bool(true))
+                return (e &+ off, allowed(e &+ off))
             case .guest(let e):
-                if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, context.bool(true)) }
+                if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, allowed(e &+ off)) }
                 let h = variable("h")
-                return (h, translates(e &+ off, to: h, right: right))
+                return (h, translates(e &+ off, to: h, right: right) && allowed(h))
             case .result:
                 return nil
             }
