@@ -61,7 +61,10 @@ struct AttackSearch {
     }
 
     func search() throws(SMTError) -> Outcome {
-        let handlers = try HandlerMoves(platform: platform, options: options)
+        try search(handlers: try HandlerMoves(platform: platform, options: options))
+    }
+
+    func search(handlers: HandlerMoves) throws(SMTError) -> Outcome {
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
         let initial = initialState()
         if reaches(initial) {

@@ -28,6 +28,9 @@ final class HandlerMoves {
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
     private(set) var refuted: [String] = []
+    /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
+    var recording = false
+    private(set) var recorded: [(label: String, answer: String, text: String)] = []
 
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
@@ -128,7 +131,12 @@ final class HandlerMoves {
                     solver.push()
                     solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
                     queries += 1
-                    switch solver.check() {
+                    let answer = solver.check()
+                    if recording {
+                        let word = answer.isSat ? "sat" : answer.isUnsat ? "unsat" : "unknown"
+                        recorded.append(("\(e.handler.title) called by \(caller): \(label)", word, solver.smtlib2()))
+                    }
+                    switch answer {
                     case .sat(let model):
                         if let (g, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
                             move = Move(steps: extraSteps + [call], gain: g, label: "\(e.handler.title): \(label)")
