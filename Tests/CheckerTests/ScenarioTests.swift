@@ -31,6 +31,8 @@ import Testing
         ("dma-iommu.moat", "root cannot write SMM", .proved),
         ("dma-no-iommu.moat", "root cannot write the hypervisor", .attack(1)),
         ("dma-no-iommu.moat", "root cannot write SMM", .attack(1)),
+        ("io-bitmap-private.moat", "guest1 cannot write the hypervisor's code", .proved),
+        ("io-bitmap-writable.moat", "guest1 cannot write the hypervisor's code", .attack(2)),
         ("hvci-wx-split.moat", "root.vtl0 cannot inject kernel code", .proved),
         ("hvci-wx-split.moat", "root.vtl0 cannot read the secure kernel", .proved),
         ("hvci-wx.moat", "root.vtl0 cannot inject kernel code", .attack(2)),

@@ -131,7 +131,15 @@ final class HandlerMoves {
                     solver.push()
                     solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
                     queries += 1
-                    let answer = solver.check()
+                    var answer = solver.check()
+                    // A clearer witness when there is one: the effect starts at the region's first byte.
+                    if answer.isSat, let preferred = q.preferred {
+                        solver.push()
+                        solver.assert(preferred)
+                        let better = solver.check()
+                        if better.isSat { answer = better } else { solver.pop() }
+                        if better.isSat { q.preferredHeld = true }
+                    }
                     if recording {
                         let word = answer.isSat ? "sat" : answer.isUnsat ? "unsat" : "unknown"
                         recorded.append(("\(e.handler.title) called by \(caller): \(label)", word, solver.smtlib2()))
@@ -147,6 +155,7 @@ final class HandlerMoves {
                     case .unknown(let reason):
                         unknowns.append("\(e.handler.title) (\(label)): \(reason)")
                     }
+                    if q.preferredHeld { solver.pop() }
                     solver.pop()
                 }
                 cache[key] = .some(move)

@@ -12,6 +12,9 @@ extension HandlerMoves {
         /// SMRR and a closed SMRAM stop its accesses as they stop a guest's (DOMAIN.md §5.1–5.2).
         let forbidden: Range<UInt64>?
         private var fresh = 0
+        /// An optional stronger constraint giving a clearer witness; tried after the query is sat.
+        var preferred: Term?
+        var preferredHeld = false
 
         init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
             self.owner = owner
@@ -85,6 +88,7 @@ extension HandlerMoves {
             if region.name.hasPrefix(HandlerMoves.entry("")) {
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
+            preferred = (off .== bv(0)) && (h .== bv(region.base)) && length.uge(bv(min(8, region.size)))
             return bound && exists && inRange(h, region.base..<region.end)
         }
 
