@@ -2,6 +2,7 @@ import ArgumentParser
 import Checker
 import Platform
 import Report
+import SMT
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -36,8 +37,11 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
 
-    @Option(help: "Solver time limit per query, in seconds (a timeout makes the property unknown).")
+    @Option(help: "Time limit per property, in seconds; a property that runs out is unknown (exit status 3), never proved.")
     var timeout: Double?
+
+    @Option(name: .customLong("max-memory"), help: "Memory limit in MiB, for the search and the solver; past it a property is unknown.")
+    var maxMemory: Int?
 
     @Option(help: "Colour: auto (only on a terminal, never with NO_COLOR), always or never.")
     var color: ColorChoice = .auto
@@ -45,6 +49,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("expected at least one model file") }
         if let timeout, !(timeout > 0 && timeout < 4_000_000) { throw ValidationError("--timeout expects a positive number of seconds") }
+        if let maxMemory, maxMemory < 16 { throw ValidationError("--max-memory expects at least 16 (MiB)") }
     }
 
     func run() throws {
@@ -52,7 +57,11 @@ struct Check: ParsableCommand {
         var runs: [(platform: Platform, results: [PropertyResult])] = []
         let report = TextReport(color: useColor)
         var options = CheckOptions()
-        if let timeout { options.timeoutMilliseconds = UInt32(timeout * 1000) }
+        options.timeoutSeconds = timeout
+        if let maxMemory {
+            options.memoryLimitMegabytes = maxMemory
+            SMTLimits.setMemoryLimit(megabytes: maxMemory)
+        }
         for file in files {
             let platform: Platform
             let warnings: [Diagnostic]

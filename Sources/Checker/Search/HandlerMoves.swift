@@ -28,6 +28,8 @@ final class HandlerMoves {
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
     private(set) var refuted: [String] = []
+    /// The property's time and memory budget; each query gets at most the time left.
+    var budget: Budget?
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
     var recording = false
     private(set) var recorded: [(label: String, answer: String, text: String)] = []
@@ -35,8 +37,11 @@ final class HandlerMoves {
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
 
+    let options: CheckOptions
+
     init(platform: Platform, options: CheckOptions) throws(SMTError) {
         self.platform = platform
+        self.options = options
         self.context = try Context()
         self.solver = try context.makeSolver(logic: "QF_BV")
         if let ms = options.timeoutMilliseconds { solver.setTimeout(milliseconds: ms) }
@@ -131,6 +136,7 @@ final class HandlerMoves {
                     solver.push()
                     solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
                     queries += 1
+                    if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
                     var answer = solver.check()
                     // A clearer witness when there is one: the effect starts at the region's first byte.
                     if answer.isSat, let preferred = q.preferred {
