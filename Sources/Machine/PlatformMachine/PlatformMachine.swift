@@ -185,6 +185,9 @@ struct Chipset: Sendable {
 
     func inSMRAM(_ address: UInt64) -> Bool { smram?.contains(address) ?? false }
 
+    /// Where SMM may execute under SMM_CODE_CHK_EN: the SMRR range (SMRAM when SMRR is off).
+    func inSMMCodeRange(_ address: UInt64) -> Bool { smrr != nil ? inSMRR(address) : inSMRAM(address) }
+
     func inSMRR(_ address: UInt64) -> Bool {
         guard let smrr else { return false }
         return address >= smrr.base && address - smrr.base < smrr.size

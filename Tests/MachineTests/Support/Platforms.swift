@@ -48,3 +48,35 @@ let twoGuests = """
     }
     property "guest1 cannot read guest2" { guest1 cannot read guest2 }
     """
+
+/// Replays steps on a model with the given attacker and goal.
+func replay(_ source: String, _ attacker: Principal, _ goal: Goal, _ steps: [Step]) -> (validation: Validation, machine: PlatformMachine?) {
+    let trace = Trace(property: Property(name: "test", attacker: attacker, goal: goal), steps: steps)
+    return Replayer(platform: platform(source)).run(trace)
+}
+
+extension Validation {
+    var isConfirmed: Bool {
+        if case .confirmed = self { return true }
+        return false
+    }
+
+    /// The refuted step, if refuted.
+    var refutedStep: Int? {
+        if case .refuted(let step, _) = self { return step }
+        return nil
+    }
+
+    var text: String {
+        switch self {
+        case .confirmed(let evidence): "confirmed: " + evidence.joined(separator: " | ")
+        case .refuted(let step, let reason): "refuted at \(step): \(reason)"
+        }
+    }
+}
+
+let guest1 = Principal.partition("guest1")
+let guest2 = Principal.partition("guest2")
+
+/// A step by an actor.
+func step(_ actor: Principal, _ action: Step.Action) -> Step { Step(actor: actor, action: action) }
