@@ -80,9 +80,11 @@ public struct Shutdown: Hashable, Sendable {
 
 /// One thing the machine did, in words.
 public struct Event: Hashable, Sendable, CustomStringConvertible {
+    /// The step (0-based).
     public var step: Int
     public var text: String
-    public var description: String { "step \(step): \(text)" }
+    /// `step N: text`, with the step numbered from 1 as reports number them.
+    public var description: String { "step \(step + 1): \(text)" }
 }
 
 /// Why the machine did not do what a step claims. The message says what happened instead.
