@@ -1,5 +1,6 @@
 import ArgumentParser
 import Checker
+import Machine
 import Platform
 import Report
 import SMT
@@ -76,7 +77,14 @@ struct Check: ParsableCommand {
             if standard || platform.properties.isEmpty {
                 questions.properties += platform.standardProperties
             }
-            let results = Checker(platform: questions, options: options).checkAll()
+            // The symbolic verdicts, then every attack replayed on the concrete machine.
+            let replayer = Replayer(platform: questions)
+            let results = Checker(platform: questions, options: options).checkAll().map { result -> PropertyResult in
+                guard case .attack(let trace) = result.verdict else { return result }
+                var replayed = result
+                replayed.validation = replayer.replay(trace)
+                return replayed
+            }
             runs.append((platform, results))
             if format == .text {
                 print(report.render(platform: platform, results: results, warnings: warnings))
@@ -86,7 +94,12 @@ struct Check: ParsableCommand {
             for result in results {
                 switch result.verdict {
                 case .proved: break
-                case .attack: status = status.worst(.attack)
+                case .attack:
+                    if case .refuted? = result.validation {
+                        status = status.worst(.disagreement)
+                    } else {
+                        status = status.worst(.attack)
+                    }
                 case .unknown: status = status.worst(.unknown)
                 }
             }
