@@ -70,14 +70,14 @@ public struct EPTTables: Hashable, Sendable {
         entry & (mbec ? 0x407 : 0x7) != 0
     }
 
-    /// Walks the 4-level hierarchy at `root` for `gpa` by presence alone: the leaf that
-    /// maps it, or the first not-present entry.
+    /// Walks the hierarchy of `levels` (4 or 5) levels at `root` for `gpa` by presence
+    /// alone: the leaf that maps it, or the first not-present entry.
     ///
-    /// - Precondition: `gpa` < 2^48.
-    public static func slot(root: UInt64, gpa: UInt64, mbec: Bool = false, in memory: PhysicalMemory) -> EPTSlot {
-        precondition(gpa >> 48 == 0, "GPA does not fit a 4-level walk")
+    /// - Precondition: `gpa` fits the walk (< 2^48 for 4 levels).
+    public static func slot(root: UInt64, gpa: UInt64, mbec: Bool = false, levels: Int = 4, in memory: PhysicalMemory) -> EPTSlot {
+        precondition(gpa >> UInt64(12 + 9 * levels) == 0, "GPA does not fit a \(levels)-level walk")
         var table = root & EPTEntryBits.addressMask
-        var level = 4
+        var level = levels
         while true {
             let address = entryAddress(table: table, gpa: gpa, level: level)
             let entry = memory.read64(address)
@@ -93,7 +93,7 @@ public struct EPTTables: Hashable, Sendable {
     /// order, until it returns false. A table reached twice (tables may alias) is
     /// visited once, and at most `budget` entries are examined.
     public static func forEachLeaf(
-        root: UInt64, mbec: Bool = false, in memory: PhysicalMemory, budget: Int = 1 << 22,
+        root: UInt64, mbec: Bool = false, levels: Int = 4, in memory: PhysicalMemory, budget: Int = 1 << 22,
         _ body: (EPTSlot) -> Bool
     ) {
         var visited = Set<UInt64>()
@@ -116,7 +116,7 @@ public struct EPTTables: Hashable, Sendable {
             }
             return true
         }
-        _ = visit(root & EPTEntryBits.addressMask, 4, 0)
+        _ = visit(root & EPTEntryBits.addressMask, levels, 0)
     }
 
     /// What a range is rewritten to: leaves mapping `gpa + k` to `hpa + k`.

@@ -109,6 +109,14 @@ extension PlatformMachine {
         }
     }
 
+    /// Hidden pages for paging structures: what the mappings need plus room for the
+    /// tables later effects add (enough for a 4-GiB `map` of 4-KiB leaves when the address
+    /// space has room; hidden pages cost nothing until written).
+    mutating func hiddenTablePool(_ pages: Int) throws(MachineBuildError) -> PageRegionAllocator {
+        if let pool = hidden.carve(pages: pages + 4096) ?? hidden.carve(pages: pages) { return pool }
+        throw .noHiddenMemory(pages: pages)
+    }
+
     /// An upper bound of the table pages a set of mappings needs, plus room to grow.
     static func tablePages(for mappings: [Mapping], splits: Bool) -> Int {
         var pages = 1 + 64
@@ -169,9 +177,7 @@ extension PlatformMachine {
         if let name = vtl.eptRegion {
             allocator = try pool(for: name, pools: pools, what: "the EPT of \(owner)")
         } else {
-            let pages = Self.tablePages(for: vtl.mappings, splits: !protections.isEmpty)
-            guard let carved = hidden.carve(pages: pages) else { throw .noHiddenMemory(pages: pages) }
-            allocator = carved
+            allocator = try hiddenTablePool(Self.tablePages(for: vtl.mappings, splits: !protections.isEmpty))
         }
         do {
             var builder = try EPTBuilder(allocator: allocator, memory: &memory)
@@ -199,9 +205,7 @@ extension PlatformMachine {
         if let name = device.iommuRegion {
             allocator = try pool(for: name, pools: pools, what: "the IOMMU tables of \(owner)")
         } else {
-            let pages = Self.tablePages(for: device.mappings, splits: false)
-            guard let carved = hidden.carve(pages: pages) else { throw .noHiddenMemory(pages: pages) }
-            allocator = carved
+            allocator = try hiddenTablePool(Self.tablePages(for: device.mappings, splits: false))
         }
         do {
             var builder = try EPTBuilder(allocator: allocator, memory: &memory)

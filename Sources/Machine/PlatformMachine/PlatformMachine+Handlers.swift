@@ -26,8 +26,9 @@ struct HandlerCall: Sendable {
 extension PlatformMachine {
     /// The most bytes one effect moves (the checker uses the same bound).
     public static let effectLimit: UInt64 = 1 << 20
-    /// The largest range one `map` or `give` materialises with 4-KiB leaves (Moat's bound).
-    public static let mapLimit: UInt64 = 1 << 30
+    /// The largest range one `map` or `give` materialises with 4-KiB leaves (Moat's bound:
+    /// 4 GiB, a million leaves; a larger one stops the handler).
+    public static let mapLimit: UInt64 = 1 << 32
 
     /// The parameters of a handler bound to values in order (missing ones 0), followed by
     /// the trigger's implicit parameters.

@@ -56,14 +56,14 @@ extension PlatformMachine {
     private mutating func walk(root eptp: EPTP, _ gpa: UInt64, access: EPTAccess, mbec: Bool, owner: String)
         -> Result<UInt64, StepRefusal>
     {
-        guard gpa >> 48 == 0 else {
-            return .failure(StepRefusal("guest-physical \(hex(gpa)) lies beyond the 4-level walk of \(owner) (2^48)"))
-        }
         let walker: EPTWalker
         do {
             walker = try EPTWalker(eptp: eptp, capabilities: cpu.capabilities.ept, modeBasedExecute: mbec)
         } catch {
             return .failure(StepRefusal("the EPTP of \(owner), \(hex(eptp.rawValue)), is invalid: \(error)"))
+        }
+        guard gpa >> UInt64(12 + 9 * eptp.levels) == 0 else {
+            return .failure(StepRefusal("guest-physical \(hex(gpa)) lies beyond the \(eptp.levels)-level walk of \(owner)"))
         }
         switch walker.walk(gpa, access: access, in: &memory) {
         case .translated(let hpa, _):
@@ -75,15 +75,25 @@ extension PlatformMachine {
         }
     }
 
-    /// The root a VTL or device is translated through now, with its MBEC setting, or nil
-    /// when it accesses memory physically.
-    func currentRoot(of principal: Principal) -> (root: UInt64, mbec: Bool)? {
+    /// The paging structures a VTL or device is translated through now, or nil when it
+    /// accesses memory physically.
+    struct Root: Hashable, Sendable {
+        var address: UInt64
+        var mbec: Bool
+        var levels: Int
+
+        /// Whether a guest-physical address fits the walk.
+        func fits(_ gpa: UInt64) -> Bool { gpa >> UInt64(12 + 9 * levels) == 0 }
+    }
+
+    func currentRoot(of principal: Principal) -> Root? {
         switch principal {
         case .vtl:
             guard let p = processors[principal], eptEnabled(p) else { return nil }
-            return (currentEPTP(p).rootAddress, mbecEnabled(p))
+            let eptp = currentEPTP(p)
+            return Root(address: eptp.rootAddress, mbec: mbecEnabled(p), levels: eptp.levels == 5 ? 5 : 4)
         case .device(let d):
-            return devices[d]?.tables.map { ($0.root, false) }
+            return devices[d]?.tables.map { Root(address: $0.root, mbec: false, levels: 4) }
         case .hypervisor, .smm:
             return nil
         }
@@ -92,9 +102,9 @@ extension PlatformMachine {
     /// The hypervisor's software translation of a caller's guest-physical address: the
     /// page need only be mapped (present), whatever its rights. Nil when it is not.
     func softwareTranslate(_ caller: Principal, _ gpa: UInt64) -> UInt64? {
-        guard let (root, mbec) = currentRoot(of: caller) else { return gpa }
-        guard gpa >> 48 == 0 else { return nil }
-        let slot = EPTTables.slot(root: root, gpa: gpa, mbec: mbec, in: memory)
+        guard let root = currentRoot(of: caller) else { return gpa }
+        guard root.fits(gpa) else { return nil }
+        let slot = EPTTables.slot(root: root.address, gpa: gpa, mbec: root.mbec, levels: root.levels, in: memory)
         return slot.isLeaf ? slot.translate(gpa) : nil
     }
 
@@ -102,9 +112,9 @@ extension PlatformMachine {
     /// `hpa` now (a write needs a writable translation): found among the leaves of its
     /// current translation and confirmed by a hardware walk. Physical principals use `hpa`.
     mutating func reverseTranslate(_ principal: Principal, _ hpa: UInt64, access: EPTAccess) -> UInt64? {
-        guard let (root, mbec) = currentRoot(of: principal) else { return hpa }
+        guard let root = currentRoot(of: principal) else { return hpa }
         var candidates: [UInt64] = []
-        EPTTables.forEachLeaf(root: root, mbec: mbec, in: memory) { slot in
+        EPTTables.forEachLeaf(root: root.address, mbec: root.mbec, levels: root.levels, in: memory) { slot in
             if hpa >= slot.frame && hpa - slot.frame < slot.span { candidates.append(slot.gpaBase + (hpa - slot.frame)) }
             return candidates.count < 64
         }

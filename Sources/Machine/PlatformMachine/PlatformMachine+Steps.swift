@@ -138,23 +138,21 @@ extension PlatformMachine {
     /// writable translation of the actor's own.
     private mutating func remap(_ actor: Principal, target: Principal, gpa: UInt64, hpa: UInt64,
                                 permissions: Permissions, _ index: Int) throws(StepRefusal) {
-        guard gpa >> 48 == 0 else { throw StepRefusal("guest-physical \(hex(gpa)) lies beyond a 4-level walk") }
-        let root: UInt64
-        let mbec: Bool
+        let root: Root
         switch target {
         case .vtl:
-            guard let p = processors[target] else { throw StepRefusal("\(target) is not a VTL of the platform") }
-            root = currentEPTP(p).rootAddress
-            mbec = mbecEnabled(p)
+            guard processors[target] != nil else { throw StepRefusal("\(target) is not a VTL of the platform") }
+            guard let r = currentRoot(of: target) else { throw StepRefusal("\(name(target))'s VMCS does not enable EPT: it has no EPT to rewrite") }
+            root = r
         case .device(let d):
-            guard let device = devices[d] else { throw StepRefusal("'\(d)' is not a device of the platform") }
-            guard let tables = device.tables else { throw StepRefusal("device '\(d)' has no IOMMU tables to rewrite") }
-            root = tables.root
-            mbec = false
+            guard devices[d] != nil else { throw StepRefusal("'\(d)' is not a device of the platform") }
+            guard let r = currentRoot(of: target) else { throw StepRefusal("device '\(d)' has no IOMMU tables to rewrite") }
+            root = r
         case .hypervisor, .smm:
             throw StepRefusal("\(target) has no EPT to rewrite")
         }
-        let slot = EPTTables.slot(root: root, gpa: gpa, mbec: mbec, in: memory)
+        guard root.fits(gpa) else { throw StepRefusal("guest-physical \(hex(gpa)) lies beyond the \(root.levels)-level walk of \(name(target))'s tables") }
+        let slot = EPTTables.slot(root: root.address, gpa: gpa, mbec: root.mbec, levels: root.levels, in: memory)
         guard slot.isLeaf || slot.level == 1 else {
             throw StepRefusal("no leaf entry of \(name(target))'s tables covers \(hex(gpa)): the walk stops at a not-present level-\(slot.level) entry at \(hex(slot.address))")
         }
@@ -178,8 +176,10 @@ extension PlatformMachine {
     private mutating func flipPageSize(_ actor: Principal, gpa: UInt64, _ index: Int) throws(StepRefusal) {
         let p = try processor(actor, for: "change the page size of code it runs")
         guard eptEnabled(p) else { throw StepRefusal("no machine check: \(name(actor))'s VMCS does not enable EPT") }
-        guard gpa >> 48 == 0 else { throw StepRefusal("no machine check: \(hex(gpa)) lies beyond a 4-level walk") }
-        let slot = EPTTables.slot(root: currentEPTP(p).rootAddress, gpa: gpa, mbec: mbecEnabled(p), in: memory)
+        guard let root = currentRoot(of: actor), root.fits(gpa) else {
+            throw StepRefusal("no machine check: \(hex(gpa)) lies beyond the EPT walk of \(name(actor))")
+        }
+        let slot = EPTTables.slot(root: root.address, gpa: gpa, mbec: root.mbec, levels: root.levels, in: memory)
         let executable = slot.permissions.contains(.execute) || (mbecEnabled(p) && slot.permissions.contains(.userExecute))
         guard slot.isLeaf, slot.level > 1, executable else {
             throw StepRefusal("no machine check: \(hex(gpa)) is not backed by an executable 2-MiB or 1-GiB EPT leaf of \(name(actor))")

@@ -217,6 +217,7 @@ struct HiddenMemory: Sendable {
     /// `pages` consecutive free pages, or nil.
     mutating func carve(pages: Int) -> PageRegionAllocator? {
         let size = UInt64(pages) * PhysicalMemory.pageSize
+        let start = cursor
         while cursor >= size {
             let base = cursor - size
             if let clash = used.last(where: { $0.base < cursor && $0.end > base }) {
@@ -226,6 +227,7 @@ struct HiddenMemory: Sendable {
             cursor = base
             return try? PageRegionAllocator(base: base, size: size)
         }
+        cursor = start  // nothing carved: the next request starts from the top again
         return nil
     }
 }
