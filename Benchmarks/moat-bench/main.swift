@@ -1,5 +1,7 @@
 // moat-bench: prints throughput and scale figures (run with `swift run -c release moat-bench`).
+import Checker
 import Machine
+import Platform
 
 /// SplitMix64: a small fixed-seed generator, so that every run walks the same GPAs.
 struct SplitMix64 {
@@ -75,8 +77,24 @@ func format3(_ x: Double) -> String {
     return "\(scaled / 1000).\(String(scaled % 1000 + 1000).dropFirst())"
 }
 
+func checkerScale(_ label: String, _ shape: ReferencePlatform.Shape) {
+    var platform = ReferencePlatform.make(shape)
+    platform.properties = platform.standardProperties
+    let ranges = platform.partitions.reduce(0) { $0 + $1.vtls.reduce(0) { $0 + $1.mappings.count } }
+    let clock = ContinuousClock()
+    var verdicts: [String: Int] = [:]
+    let elapsed = clock.measure {
+        for result in Checker(platform: platform).checkAll() { verdicts[result.verdict.word, default: 0] += 1 }
+    }
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    print("\(label): \(platform.partitions.count) partitions, \(ranges) ranges, \(platform.properties.count) standard questions in \(format3(seconds)) s \(verdicts.sorted { $0.key < $1.key })")
+}
+
+let arguments = CommandLine.arguments.dropFirst()
 do {
-    try eptThroughput()
+    if arguments.isEmpty || arguments.contains("ept") { try eptThroughput() }
+    if arguments.isEmpty || arguments.contains("small") { checkerScale("RP-S", ReferencePlatform.small) }
+    if arguments.contains("medium") { checkerScale("RP-M", ReferencePlatform.medium) }
 } catch {
     print("moat-bench: \(error)")
 }

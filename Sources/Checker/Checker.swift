@@ -40,17 +40,35 @@ public struct Checker: Sendable {
         self.options = options
     }
 
-    /// Decides every property of the platform, in order.
+    /// Decides every property of the platform, in order. Solver answers about handlers are shared
+    /// between properties (they do not depend on the property); the re-checks use an engine of
+    /// their own, so a proof is never re-checked with the answers that produced it.
     public func checkAll() -> [PropertyResult] {
-        platform.properties.map(check)
+        let engines = try? Engines(platform: platform, options: options)
+        return platform.properties.map { check($0, engines: engines) }
     }
 
     /// Decides one property.
     public func check(_ property: Property) -> PropertyResult {
+        check(property, engines: try? Engines(platform: platform, options: options))
+    }
+
+    /// The solver engines of one run: one for the searches, one for the re-checks.
+    final class Engines {
+        let search: HandlerMoves
+        let recheck: HandlerMoves
+
+        init(platform: Platform, options: CheckOptions) throws(SMTError) {
+            search = try HandlerMoves(platform: platform, options: options)
+            recheck = try HandlerMoves(platform: platform, options: options)
+        }
+    }
+
+    private func check(_ property: Property, engines: Engines?) -> PropertyResult {
         let start = ContinuousClock.now
         let verdict: Verdict
         do {
-            verdict = try decide(property)
+            verdict = try decide(property, engines: engines)
         } catch let error as BudgetExhausted {
             verdict = .unknown(reason: error.reason)
         } catch let error as SMTError {
@@ -63,11 +81,11 @@ public struct Checker: Sendable {
         return PropertyResult(property: property, verdict: verdict, seconds: seconds)
     }
 
-    private func decide(_ property: Property) throws -> Verdict {
+    private func decide(_ property: Property, engines: Engines?) throws -> Verdict {
         let budget = Budget(options: options)
         if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the search began") }
         let search = AttackSearch(platform: platform, property: property, options: options, budget: budget)
-        switch try search.search() {
+        switch try engines.map({ try search.search(handlers: $0.search) }) ?? search.search() {
         case .attack(let steps, _, _):
             return .attack(Trace(property: property, steps: steps))
         case .unknown(let reason):
@@ -80,7 +98,7 @@ public struct Checker: Sendable {
             // "proved" needs the re-check: a limit reached before it makes the verdict unknown.
             if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
             // Re-check the certificate with a fresh engine and fresh solver queries.
-            let recheck = try Certificate.recheck(saturated, property: property, platform: platform, options: options)
+            let recheck = try Certificate.recheck(saturated, property: property, platform: platform, options: options, engine: engines?.recheck)
             guard recheck.holds else {
                 return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
             }

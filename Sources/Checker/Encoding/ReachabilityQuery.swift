@@ -37,9 +37,9 @@ struct ReachabilityQuery {
         guard let smm = platform.smm, let name = smm.smram, let region = platform.region(named: name) else {
             return (context.bool(true), context.bool(true), context.bool(false))
         }
-        let base = context.bvConst("smram_base", width: width)
-        let size = context.bvConst("smram_size", width: width)
-        facts.add(base .== bv(region.base) && size .== bv(region.size), "SMRAM is region '\(name)' [\(hex(region.base)), \(hex(region.end)))", at: region.location)
+        let base = context.bvConst("smram_start", width: width)
+        let end = context.bvConst("smram_end", width: width)
+        facts.add(base .== bv(region.base) && end .== bv(region.end), "SMRAM is region '\(name)' [\(hex(region.base)), \(hex(region.end)))", at: region.location)
         let smrr = context.boolConst("smrr")
         let open = context.boolConst("d_open")
         let locked = context.boolConst("d_lck")
@@ -58,28 +58,27 @@ struct ReachabilityQuery {
             facts.add(context.bool(true), "the attacker made SMRAM write-back cacheable through the MTRRs", at: smm.location)
             visible = context.bool(true)
         }
-        return (!smrr && visible, !tseg, inRange(hpa, base: base, size: size))
+        return (!smrr && visible, !tseg, hpa.uge(base) && hpa.ult(end))
     }
 
-    /// Asserts: `address` lies in one of `paths` that grants `right`, and translates to `hpa`.
-    /// Returns one selector term per path (true in a model for the path used).
+    /// Asserts: `hpa` lies in the host range of one of `paths` that grants `right` (and that
+    /// SMRAM's guards let the path touch it). Only comparisons: the attacker's own address for
+    /// `hpa` is recovered from the path afterwards.
     @discardableResult
     func attackerReaches(_ paths: [AccessPath], right: Permissions, smram: (cpu: Term, dma: Term, inSMRAM: Term), prefix: String, addressTerm: Term? = nil) -> [Term] {
-        let a = addressTerm ?? address
         var disjuncts: [Term] = []
         for (i, path) in paths.enumerated() {
-            let base = context.bvConst("\(prefix)\(i)_base", width: width)
-            let size = context.bvConst("\(prefix)\(i)_size", width: width)
-            let target = context.bvConst("\(prefix)\(i)_hpa", width: width)
+            let start = context.bvConst("\(prefix)\(i)_start", width: width)
+            let end = context.bvConst("\(prefix)\(i)_end", width: width)
             let granted = context.boolConst("\(prefix)\(i)_\(right)")
-            facts.add(base .== bv(path.base) && size .== bv(path.size) && target .== bv(path.hpa), path.fact, at: path.location)
+            facts.add(start .== bv(path.hpa) && end .== bv(path.hpa &+ path.size), path.fact, at: path.location)
             let has = !path.rights.isDisjoint(with: right)
             facts.add(granted .== context.bool(has), "\(path.fact): \(has ? "grants" : "does not grant") \(Self.word(right))", at: path.location)
             var guardTerm = context.bool(true)
             if path.actor != .smm {
                 guardTerm = smram.inSMRAM.implies(path.medium.isDMA ? smram.dma : smram.cpu)
             }
-            disjuncts.append(granted && inRange(a, base: base, size: size) && (hpa .== target &+ (a &- base)) && guardTerm)
+            disjuncts.append(granted && hpa.uge(start) && hpa.ult(end) && guardTerm)
         }
         solver.assert(context.or(disjuncts))
         return disjuncts
@@ -89,10 +88,10 @@ struct ReachabilityQuery {
     func hpaIn(_ ranges: [TargetRange], prefix: String) {
         var disjuncts: [Term] = []
         for (i, range) in ranges.enumerated() {
-            let base = context.bvConst("\(prefix)\(i)_base", width: width)
-            let size = context.bvConst("\(prefix)\(i)_size", width: width)
-            facts.add(base .== bv(range.base) && size .== bv(range.size), range.fact, at: range.location)
-            disjuncts.append(inRange(hpa, base: base, size: size))
+            let start = context.bvConst("\(prefix)\(i)_start", width: width)
+            let end = context.bvConst("\(prefix)\(i)_end", width: width)
+            facts.add(start .== bv(range.base) && end .== bv(range.base &+ range.size), range.fact, at: range.location)
+            disjuncts.append(hpa.uge(start) && hpa.ult(end))
         }
         solver.assert(context.or(disjuncts))
     }

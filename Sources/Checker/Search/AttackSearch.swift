@@ -63,12 +63,11 @@ struct AttackSearch {
     }
 
     func search() throws -> Outcome {
-        let handlers = try HandlerMoves(platform: platform, options: options)
-        handlers.budget = budget
-        return try search(handlers: handlers)
+        try search(handlers: try HandlerMoves(platform: platform, options: options))
     }
 
     func search(handlers: HandlerMoves) throws -> Outcome {
+        handlers.beginProperty(budget: budget)
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
         let initial = initialState()
         if reaches(initial) {

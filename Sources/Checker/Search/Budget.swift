@@ -11,7 +11,7 @@ struct Budget {
 
     init(options: CheckOptions) {
         seconds = options.timeoutSeconds
-        deadline = options.timeoutSeconds.map { .now + .milliseconds(Int64(($0 * 1000).rounded(.up))) }
+        deadline = options.timeoutSeconds.map { .now + .nanoseconds(Int64(($0 * 1e9).rounded(.up))) }
         memoryLimitBytes = options.memoryLimitMegabytes.map { $0 << 20 }
     }
 

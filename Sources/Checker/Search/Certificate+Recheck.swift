@@ -10,9 +10,11 @@ extension Certificate {
 
     /// Re-checks a saturated state with a fresh engine (a new solver context): it contains the
     /// initial state, no move adds a fact to it, and it does not meet the goal.
-    static func recheck(_ saturated: AttackState, property: Property, platform: Platform, options: CheckOptions) throws(SMTError) -> Recheck {
+    static func recheck(_ saturated: AttackState, property: Property, platform: Platform, options: CheckOptions, engine: HandlerMoves? = nil) throws(SMTError) -> Recheck {
         let search = AttackSearch(platform: platform, property: property, options: options)
-        let handlers = try HandlerMoves(platform: platform, options: options)
+        let handlers: HandlerMoves
+        if let engine { handlers = engine } else { handlers = try HandlerMoves(platform: platform, options: options) }
+        handlers.beginProperty(budget: nil)
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
         guard saturated.includes(search.initialState()) else {
             return Recheck(holds: false, problem: "it does not contain the initial state", queries: 0)

@@ -41,7 +41,9 @@ struct DirectReachability {
 
     /// Deletion-based minimisation of an unsat core: drop each fact the others already block without.
     private func minimise(_ core: [Int], query: ReachabilityQuery) -> [Int] {
-        guard core.count <= 64 else { return core }
+        // Each deletion costs a solver check: minimise the small cores people read; a large core is
+        // still a valid (re-checked) certificate, just not a minimal one.
+        guard core.count <= 12 else { return core }
         var kept = core
         var i = 0
         while i < kept.count {
@@ -88,13 +90,12 @@ struct DirectReachability {
 
     /// Turns a model into concrete steps, choosing the path in Swift from the model's addresses.
     private func witness(_ property: Property, model: Model, query: ReachabilityQuery, paths: [AccessPath]) throws(SMTError) -> [Step] {
-        guard let modelAddress = try model.uint64(query.address), let modelHPA = try model.uint64(query.hpa) else {
+        guard let modelHPA = try model.uint64(query.hpa) else {
             throw SMTError(code: .invalidUsage, message: "the model gives no address")
         }
         let right: Permissions = property.goal.verb == "read" ? .read : .write
-        let path = paths.first {
-            !$0.rights.isDisjoint(with: right) && modelAddress >= $0.base && modelAddress - $0.base < $0.size && $0.hpa + (modelAddress - $0.base) == modelHPA
-        }
+        let path = paths.first { !$0.rights.isDisjoint(with: right) && modelHPA >= $0.hpa && modelHPA - $0.hpa < $0.size }
+        let modelAddress = path.map { $0.base + (modelHPA - $0.hpa) } ?? modelHPA
         // Report the lowest address of that path that lands in the same target range as the model's:
         // stable across solver versions, and the first byte is what a person expects.
         var address = modelAddress

@@ -10,7 +10,7 @@ final class HandlerMoves {
     private var encodings: [Int: HandlerEncoding] = [:]
     /// Query results, keyed by everything a query depends on — not by the whole attack state, so
     /// that states which differ only in facts a handler does not read share their answers.
-    private var cache: [QueryKey: Move?] = [:]
+    private var cache: [QueryKey: (move: Move?, refutation: String?)] = [:]
 
     struct QueryKey: Hashable {
         var handler: Int
@@ -55,6 +55,14 @@ final class HandlerMoves {
     static func writtenFacts(_ name: String) -> Set<String> {
         let prefix = entry("")
         return name.hasPrefix(prefix) ? [name, String(name.dropFirst(prefix.count))] : [name]
+    }
+
+    /// Starts the bookkeeping of a new property; cached answers stay, since they do not depend on it.
+    func beginProperty(budget: Budget?) {
+        refuted = []
+        unknowns = []
+        queries = 0
+        self.budget = budget
     }
 
     private var all: [(handler: Handler, smm: Bool)] {
@@ -127,7 +135,8 @@ final class HandlerMoves {
                 let key = QueryKey(handler: index, effect: k, caller: caller, label: label, callerPaths: callerPaths, readable: readable, writable: writable,
                                    done: false)
                 if let cached = cache[key] {
-                    if let m = cached { result.append(m) }
+                    if let m = cached.move { result.append(m) }
+                    if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
                     return
                 }
                 // The hypervisor translates through the caller's current EPT: first its own, then each
@@ -180,11 +189,13 @@ final class HandlerMoves {
                     }
                     solver.pop(1 + pushed)
                 }
+                var refutation: String?
                 if move == nil && decided {
                     let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
                     if !refuted.contains(fact) { refuted.append(fact) }
+                    refutation = fact
                 }
-                cache[key] = .some(move)
+                if decided { cache[key] = (move, refutation) }
                 if let move { result.append(move) }
             }
             switch effect.kind {

@@ -7,20 +7,97 @@ struct World {
     let state: AttackState
     let capabilities: Capabilities
 
+    /// The paths of each controlled context, and of all of them, computed once.
+    private let pathsByContext: [Principal: [AccessPath]]
+    let paths: [AccessPath]
+    let smram: Region?
+    private let readable: IntervalSet
+    private let writable: IntervalSet
+
     init(platform: Platform, state: AttackState) {
         self.platform = platform
         self.state = state
         self.capabilities = Capabilities(platform: platform)
-    }
-
-    var smram: Region? { platform.smm?.smram.flatMap { platform.region(named: $0) } }
-
-    /// Every path of every context the attacker controls.
-    var paths: [AccessPath] {
-        state.controls.sorted().flatMap { paths(of: $0) }
+        self.smram = platform.smm?.smram.flatMap { platform.region(named: $0) }
+        var byContext: [Principal: [AccessPath]] = [:]
+        var all: [AccessPath] = []
+        let partial = World.Partial(platform: platform, state: state, capabilities: capabilities)
+        for context in state.controls.sorted() {
+            let p = partial.paths(of: context)
+            byContext[context] = p
+            all += p
+        }
+        self.pathsByContext = byContext
+        self.paths = all
+        var r = IntervalSet()
+        var w = IntervalSet()
+        let guards = World.Guards(platform: platform, state: state, smram: smram)
+        for path in all where path.handoff != .scrubbed {
+            for i in guards.reach(path, .read).intervals { r.insert(i) }
+            for i in guards.reach(path, .write).intervals { w.insert(i) }
+        }
+        self.readable = r
+        self.writable = w
     }
 
     /// The paths of one context in this state.
+    func paths(of context: Principal) -> [AccessPath] {
+        if let cached = pathsByContext[context] { return cached }
+        return Partial(platform: platform, state: state, capabilities: capabilities).paths(of: context)
+    }
+
+    /// All host-physical addresses the attacker reaches with a right.
+    func reachable(_ right: Permissions) -> IntervalSet {
+        if right == .read { return readable }
+        if right == .write { return writable }
+        var set = IntervalSet()
+        for path in paths where path.handoff != .scrubbed {
+            for r in reach(path, right).intervals { set.insert(r) }
+        }
+        return set
+    }
+
+    func reach(_ path: AccessPath, _ right: Permissions) -> IntervalSet {
+        Guards(platform: platform, state: state, smram: smram).reach(path, right)
+    }
+
+    func smramAllows(_ path: AccessPath, _ right: Permissions, _ smm: SMM) -> Bool {
+        Guards(platform: platform, state: state, smram: smram).smramAllows(path, right, smm)
+    }
+}
+
+extension World {
+    /// SMRAM's guards on one path (DOMAIN.md §5.1–5.2).
+    struct Guards {
+        let platform: Platform
+        let state: AttackState
+        let smram: Region?
+
+        /// The host-physical addresses a path reaches with a right, after SMRAM's guards.
+        func reach(_ path: AccessPath, _ right: Permissions) -> IntervalSet {
+            guard !path.rights.isDisjoint(with: right), path.size > 0 else { return IntervalSet() }
+            var set = IntervalSet([path.hpa..<(path.hpa &+ path.size)])
+            if let smram, path.actor != .smm, let smm = platform.smm, !smramAllows(path, right, smm) {
+                set = set.subtracting(smram.base..<smram.end)
+            }
+            return set
+        }
+
+        /// Whether an access through this path may touch SMRAM.
+        func smramAllows(_ path: AccessPath, _ right: Permissions, _ smm: SMM) -> Bool {
+            if path.medium.isDMA { return !smm.tsegDMAProtection }
+            if smm.smrr { return false }
+            let open = (smm.open && !smm.locked) || state.smramOpen
+            return open || (state.smramCached && right.contains(.write))
+        }
+    }
+
+    /// Path construction, before the world caches it.
+    struct Partial {
+        let platform: Platform
+        let state: AttackState
+        let capabilities: Capabilities
+
     func paths(of context: Principal) -> [AccessPath] {
         let limit = capabilities.physicalLimit
         switch context {
@@ -82,24 +159,10 @@ struct World {
         }
     }
 
-    /// The host-physical addresses a path reaches with a right, after SMRAM's guards.
-    func reach(_ path: AccessPath, _ right: Permissions) -> IntervalSet {
-        guard !path.rights.isDisjoint(with: right), path.size > 0 else { return IntervalSet() }
-        var set = IntervalSet([path.hpa..<(path.hpa &+ path.size)])
-        if let smram, path.actor != .smm, let smm = platform.smm, !smramAllows(path, right, smm) {
-            set = set.subtracting(smram.base..<smram.end)
-        }
-        return set
     }
+}
 
-    /// Whether an access through this path may touch SMRAM (DOMAIN.md §5.1–5.2).
-    func smramAllows(_ path: AccessPath, _ right: Permissions, _ smm: SMM) -> Bool {
-        if path.medium.isDMA { return !smm.tsegDMAProtection }
-        if smm.smrr { return false }
-        let open = (smm.open && !smm.locked) || state.smramOpen
-        return open || (state.smramCached && right.contains(.write))
-    }
-
+extension World {
     /// The lowest host-physical address in `range` that some path reaches with `right`,
     /// with the path and the address in the path's own space.
     func find(_ right: Permissions, in range: Range<UInt64>, paths: [AccessPath]? = nil) -> (path: AccessPath, address: UInt64, hpa: UInt64)? {
@@ -113,15 +176,6 @@ struct World {
             }
         }
         return best
-    }
-
-    /// All host-physical addresses the attacker reaches with a right.
-    func reachable(_ right: Permissions) -> IntervalSet {
-        var set = IntervalSet()
-        for path in paths where path.handoff != .scrubbed {
-            for r in reach(path, right).intervals { set.insert(r) }
-        }
-        return set
     }
 
     /// Whether a controlled VTL can OUT to port 0xB2 without a VM exit (or the attacker runs as the hypervisor).
