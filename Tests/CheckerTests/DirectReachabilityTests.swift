@@ -182,3 +182,45 @@ import Testing
         #expect(mutated.solver.check(assuming: mutated.facts.literals).isSat)
     }
 }
+
+@Suite struct ExitHandlerTests {
+    @Test func aCPUIDExitHandlerThatLeaksIsTheKeyStep() throws {
+        let p = try platform("""
+            platform "cpuid" {
+              region hv.stack 0x10_0000 size 64K owner hypervisor kind stack secret
+              region g1.ram   0x100_0000 size 1M owner guest1
+              hypervisor {
+                exit cpuid "leaky" {
+                  require leaf == 0x4000_0010
+                  leak-uninitialised from hv.stack len 8 to result
+                }
+              }
+              partition guest1 { map 0x0 size 1M -> g1.ram rwx }
+            }
+            property "r" { guest1 cannot read hypervisor }
+            """)
+        let trace = try #require(verdict(p, "r")?.trace)
+        guard case .cpuid(let leaf, _) = trace.steps.last?.action else {
+            Issue.record("expected a CPUID step, got \(trace.steps)")
+            return
+        }
+        #expect(leaf == 0x4000_0010)
+        #expect(trace.steps.count == 1)
+    }
+
+    @Test func theSameHandlerBehindAnUnsatisfiableGuardIsProved() throws {
+        let p = try platform("""
+            platform "cpuid" {
+              region hv.stack 0x10_0000 size 64K owner hypervisor kind stack secret
+              region g1.ram   0x100_0000 size 1M owner guest1
+              hypervisor {
+                exit cpuid { require leaf > 0xFFFF_FFFF  leak-uninitialised from hv.stack len 8 to result }
+              }
+              partition guest1 { map 0x0 size 1M -> g1.ram rwx }
+            }
+            property "r" { guest1 cannot read hypervisor }
+            """)
+        let certificate = try #require(verdict(p, "r")?.certificate)
+        #expect(certificate.blockingFacts.contains { $0.contains("exit cpuid: no arguments pass its guards") })
+    }
+}
