@@ -147,7 +147,8 @@ extension HandlerMoves {
             let (off, bound) = offset(below: size)
             let page = bv(0xFFF)
             return bound && ((gpa & page) .== bv(0)) && ((hpa & page) .== bv(0)) && ((size & page) .== bv(0))
-                && size.ule(bv(1 << 30)) && (gpa &+ size).ule(bv(1 << 52)) && (hpa &+ size).ule(bv(1 << 52)) && inRange(hpa &+ off, region.base..<region.end)
+                && size.ule(bv(1 << 30)) && gpa.ule(bv(1 << 52)) && hpa.ule(bv(1 << 52))  // with these bounds the sums below cannot wrap
+                && (gpa &+ size).ule(bv(1 << 52)) && (hpa &+ size).ule(bv(1 << 52)) && inRange(hpa &+ off, region.base..<region.end)
         }
 
         /// A page-aligned guest-physical address with room for `size` bytes.
