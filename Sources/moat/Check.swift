@@ -9,7 +9,12 @@ import Darwin
 #endif
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, dot
+}
+
+/// What `--render` draws the attack graph as, with Graphviz.
+enum RenderFormat: String, ExpressibleByArgument, CaseIterable {
+    case svg
 }
 
 enum ColorChoice: String, ExpressibleByArgument, CaseIterable {
@@ -33,8 +38,14 @@ struct Check: ParsableCommand {
     @Flag(help: "Also ask the standard questions: each guest and VTL 0 against the hypervisor, the other partitions, VTL 1 and SMM; each device; code integrity under HVCI; denial of service. A model without properties gets them anyway.")
     var standard = false
 
-    @Option(help: "Output format: text, or json (schema: docs/schema/moat-report.v1.json).")
+    @Option(help: "Output format: text, json (schema: docs/schema/moat-report.v1.json), sarif (SARIF 2.1.0) or dot (the attack graph, for Graphviz).")
     var format: OutputFormat = .text
+
+    @Option(help: "Also draw each model's attack graph with Graphviz's dot: writes MODEL.svg beside the model, or in --output.")
+    var render: RenderFormat?
+
+    @Option(name: .shortAndLong, help: "The directory --render writes into (default: beside each model).", completion: .directory)
+    var output: String?
 
     @Option(help: "Solver time limit per query, in seconds (a timeout makes the property unknown).")
     var timeout: Double?
@@ -54,9 +65,22 @@ struct Check: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("expected at least one model file") }
         if let timeout, !(timeout > 0 && timeout < 4_000_000) { throw ValidationError("--timeout expects a positive number of seconds") }
+        if output != nil, render == nil { throw ValidationError("--output names where --render writes; add --render svg") }
     }
 
     func run() throws {
+        var graphviz: Graphviz?
+        if let render {
+            guard let found = Graphviz.find() else {
+                printError("error: --render \(render.rawValue) needs Graphviz's 'dot', which is not on PATH; install Graphviz (Debian: apt-get install graphviz), or print the graph with --format dot")
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+            graphviz = found
+            if let output, !isDirectory(output) {
+                printError("error: --output '\(output)' is not a directory; expected an existing directory")
+                throw ExitCode(ExitStatus.badInput.rawValue)
+            }
+        }
         var status = ExitStatus.holds
         var options = CheckOptions()
         if let timeout { options.timeoutMilliseconds = UInt32(timeout * 1000) }
@@ -89,6 +113,16 @@ struct Check: ParsableCommand {
             progressLine.clear()
             let run = ModelRun(platform: platform, warnings: warnings, results: results)
             runs.append((index, run))
+            if let graphviz, let render {
+                let path = Graphviz.outputPath(for: platform.file, format: render.rawValue, directory: output)
+                do {
+                    try graphviz.render(DOTReport().render(platform: platform, results: results), format: render.rawValue, to: path)
+                    if !quiet { printError("wrote \(path)") }
+                } catch {
+                    printError("error: \(error)")
+                    status = status.worst(.badInput)
+                }
+            }
             if format == .text, !quiet {
                 print(report.render(run))
             } else if !quiet {
@@ -110,7 +144,19 @@ struct Check: ParsableCommand {
             if !loaded.isEmpty { print(report.summary(all.flatMap(\.results))) }
         case .json:
             print(JSONReport(toolVersion: Moat.version, timings: !noTimings).render(all))
+        case .sarif:
+            print(SARIFReport(toolVersion: Moat.version, timings: !noTimings).render(all))
+        case .dot:
+            for run in all {
+                guard let platform = run.platform else { continue }
+                print(DOTReport().render(platform: platform, results: run.results), terminator: "")
+            }
         }
         if status != .holds { throw ExitCode(status.rawValue) }
+    }
+
+    private func isDirectory(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }
