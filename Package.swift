@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "moat",
             dependencies: [
-                "Platform", "Machine", "Checker", "Report",
+                "Platform", "Machine", "Checker", "Report", "SMT",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,3 +59,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target exists only when MOAT_FUZZ is set, so that a plain `swift build`
+// (which does not link libFuzzer's main) keeps working. See docs/fuzzing.md.
+if Context.environment["MOAT_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(name: "MoatFuzz", dependencies: ["Platform"], path: "Fuzz/MoatFuzz")
+    )
+    package.products.append(.executable(name: "MoatFuzz", targets: ["MoatFuzz"]))
+}

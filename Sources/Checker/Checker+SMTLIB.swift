@@ -9,12 +9,12 @@ extension Checker {
     /// `; expect: sat|unsat|unknown` with Z3's answer.
     ///
     /// - Throws: `SMTError` when Z3 fails.
-    public func smtlib(for property: Property) throws(SMTError) -> String {
+    public func smtlib(for property: Property) throws -> String {
         let search = AttackSearch(platform: platform, property: property, options: options)
         let handlers = try HandlerMoves(platform: platform, options: options)
         handlers.recording = true
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
-        let saturated = search.saturate(generator, from: search.initialState())
+        let saturated = try search.saturate(generator, from: search.initialState())
         var blocks = handlers.recorded.map { (label: $0.label, answer: $0.answer, text: $0.text) }
         if property.goal != .dos {
             let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)

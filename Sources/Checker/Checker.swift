@@ -8,12 +8,18 @@ import SMT
 
 /// Limits on each solver query.
 public struct CheckOptions: Sendable {
+    /// Wall-clock limit per property, in seconds; past it the verdict is unknown.
+    public var timeoutSeconds: Double?
+    /// Resident-memory limit, in MiB; past it the verdict is unknown.
+    public var memoryLimitMegabytes: Int?
     /// Wall-clock limit per solver query, in milliseconds.
     public var timeoutMilliseconds: UInt32?
     /// Deterministic resource limit per solver query (Z3 `rlimit`).
     public var resourceLimit: UInt32?
 
-    public init(timeoutMilliseconds: UInt32? = nil, resourceLimit: UInt32? = nil) {
+    public init(timeoutSeconds: Double? = nil, memoryLimitMegabytes: Int? = nil, timeoutMilliseconds: UInt32? = nil, resourceLimit: UInt32? = nil) {
+        self.timeoutSeconds = timeoutSeconds
+        self.memoryLimitMegabytes = memoryLimitMegabytes
         self.timeoutMilliseconds = timeoutMilliseconds
         self.resourceLimit = resourceLimit
     }
@@ -45,16 +51,22 @@ public struct Checker: Sendable {
         let verdict: Verdict
         do {
             verdict = try decide(property)
-        } catch {
+        } catch let error as BudgetExhausted {
+            verdict = .unknown(reason: error.reason)
+        } catch let error as SMTError {
             verdict = .unknown(reason: "the solver failed: \(error.message)")
+        } catch {
+            verdict = .unknown(reason: "\(error)")
         }
         let elapsed = ContinuousClock.now - start
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         return PropertyResult(property: property, verdict: verdict, seconds: seconds)
     }
 
-    private func decide(_ property: Property) throws(SMTError) -> Verdict {
-        let search = AttackSearch(platform: platform, property: property, options: options)
+    private func decide(_ property: Property) throws -> Verdict {
+        let budget = Budget(options: options)
+        if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the search began") }
+        let search = AttackSearch(platform: platform, property: property, options: options, budget: budget)
         switch try search.search() {
         case .attack(let steps, _, _):
             return .attack(Trace(property: property, steps: steps))
@@ -65,11 +77,14 @@ public struct Checker: Sendable {
             if !limitations.isEmpty {
                 return .unknown(reason: "no attack found, but " + limitations.joined(separator: "; "))
             }
+            // "proved" needs the re-check: a limit reached before it makes the verdict unknown.
+            if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
             // Re-check the certificate with a fresh engine and fresh solver queries.
             let recheck = try Certificate.recheck(saturated, property: property, platform: platform, options: options)
             guard recheck.holds else {
                 return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
             }
+            if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
             var (facts, explanationQueries) = try explanation(property, saturated: saturated)
             facts += refutedHandlers
             if World(platform: platform, state: saturated).paths.isEmpty {

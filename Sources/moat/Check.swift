@@ -1,7 +1,9 @@
 import ArgumentParser
 import Checker
+import Machine
 import Platform
 import Report
+import SMT
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -9,6 +11,11 @@ import Darwin
 #endif
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+    case text, json
+}
+
+/// What `moat check` prints on standard output.
+enum CheckFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif, dot
 }
 
@@ -39,7 +46,7 @@ struct Check: ParsableCommand {
     var standard = false
 
     @Option(help: "Output format: text, json (schema: docs/schema/moat-report.v1.json), sarif (SARIF 2.1.0) or dot (the attack graph, for Graphviz).")
-    var format: OutputFormat = .text
+    var format: CheckFormat = .text
 
     @Option(help: "Also draw each model's attack graph with Graphviz's dot: writes MODEL.svg beside the model, or in --output.")
     var render: RenderFormat?
@@ -47,8 +54,11 @@ struct Check: ParsableCommand {
     @Option(name: .shortAndLong, help: "The directory --render writes into (default: beside each model).", completion: .directory)
     var output: String?
 
-    @Option(help: "Solver time limit per query, in seconds (a timeout makes the property unknown).")
+    @Option(help: "Time limit per property, in seconds; a property that runs out is unknown (exit status 3), never proved.")
     var timeout: Double?
+
+    @Option(name: .customLong("max-memory"), help: "Memory limit in MiB, for the search and the solver; past it a property is unknown.")
+    var maxMemory: Int?
 
     @Option(help: "Colour: auto (only on a terminal, never with NO_COLOR), always or never.")
     var color: ColorChoice = .auto
@@ -65,6 +75,7 @@ struct Check: ParsableCommand {
     func validate() throws {
         if files.isEmpty { throw ValidationError("expected at least one model file") }
         if let timeout, !(timeout > 0 && timeout < 4_000_000) { throw ValidationError("--timeout expects a positive number of seconds") }
+        if let maxMemory, maxMemory < 16 { throw ValidationError("--max-memory expects at least 16 (MiB)") }
         if output != nil, render == nil { throw ValidationError("--output names where --render writes; add --render svg") }
     }
 
@@ -83,7 +94,11 @@ struct Check: ParsableCommand {
         }
         var status = ExitStatus.holds
         var options = CheckOptions()
-        if let timeout { options.timeoutMilliseconds = UInt32(timeout * 1000) }
+        options.timeoutSeconds = timeout
+        if let maxMemory {
+            options.memoryLimitMegabytes = maxMemory
+            SMTLimits.setMemoryLimit(megabytes: maxMemory)
+        }
 
         var loaded: [(index: Int, platform: Platform, warnings: [Diagnostic])] = []
         var runs: [(index: Int, run: ModelRun)] = []
@@ -104,11 +119,15 @@ struct Check: ParsableCommand {
         let total = loaded.reduce(0) { $0 + $1.platform.properties.count }
         var done = 0
         for (index, platform, warnings) in loaded {
+            // The symbolic verdicts, then every attack replayed on the concrete machine.
             let checker = Checker(platform: platform, options: options)
+            let replayer = Replayer(platform: platform)
             let results = platform.properties.map { property in
                 done += 1
                 progressLine.update(done, of: total, platform.claim(property))
-                return checker.check(property)
+                var result = checker.check(property)
+                if case .attack(let trace) = result.verdict { result.validation = replayer.replay(trace) }
+                return result
             }
             progressLine.clear()
             let run = ModelRun(platform: platform, warnings: warnings, results: results)
@@ -131,7 +150,12 @@ struct Check: ParsableCommand {
             for result in results {
                 switch result.verdict {
                 case .proved: break
-                case .attack: status = status.worst(.attack)
+                case .attack:
+                    if case .refuted? = result.validation {
+                        status = status.worst(.disagreement)
+                    } else {
+                        status = status.worst(.attack)
+                    }
                 case .unknown: status = status.worst(.unknown)
                 }
             }

@@ -49,7 +49,7 @@ struct SweepCommand: ParsableCommand {
     @Flag(help: "Also ask the standard questions of every variant.")
     var standard = false
 
-    @Option(help: "Solver time limit per query, in seconds.")
+    @Option(help: "Time limit per property, in seconds; a property that runs out is unknown.")
     var timeout: Double?
 
     @Flag(help: "Leave out each variant's time, for output that is the same on every run.")
@@ -106,7 +106,7 @@ struct SweepCommand: ParsableCommand {
         }
         let sink = try output.map(LineSink.init(appendingTo:))
         var options = CheckOptions()
-        if let timeout { options.timeoutMilliseconds = UInt32(timeout * 1000) }
+        options.timeoutSeconds = timeout
         let todo = sweep.ids(shard: index, of: count).filter { !done.contains($0) }
         let line = Progress(progress, quiet: false)
         for (n, id) in todo.enumerated() {

@@ -14,7 +14,7 @@ import Testing
         let property = try #require(platform.properties.first { $0.name == name })
         let search = AttackSearch(platform: platform, property: property, options: CheckOptions())
         let generator = MoveGenerator(platform: platform, property: property, handlers: try HandlerMoves(platform: platform, options: CheckOptions()))
-        return (platform, property, search.saturate(generator, from: search.initialState()))
+        return (platform, property, try search.saturate(generator, from: search.initialState()))
     }
 
     @Test func theGenuineCertificateRechecks() throws {

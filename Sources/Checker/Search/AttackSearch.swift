@@ -20,6 +20,7 @@ struct AttackSearch {
     let platform: Platform
     let property: Property
     let options: CheckOptions
+    var budget: Budget? = nil
     /// Bounds on the breadth-first search.
     var maximumSteps = 12
     var maximumStates = 20_000
@@ -51,38 +52,41 @@ struct AttackSearch {
     }
 
     /// Applies every move until nothing changes.
-    func saturate(_ generator: MoveGenerator, from initial: AttackState) -> AttackState {
+    func saturate(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> AttackState {
         var state = initial
         while true {
+            if let reason = budget?.exhausted() { throw BudgetExhausted(reason: reason + " while saturating the attack state") }
             let moves = generator.moves(in: state)
             if moves.isEmpty { return state }
             for move in moves { state = state.union(move.gain) }
         }
     }
 
-    func search() throws(SMTError) -> Outcome {
-        try search(handlers: try HandlerMoves(platform: platform, options: options))
+    func search() throws -> Outcome {
+        let handlers = try HandlerMoves(platform: platform, options: options)
+        handlers.budget = budget
+        return try search(handlers: handlers)
     }
 
-    func search(handlers: HandlerMoves) throws(SMTError) -> Outcome {
+    func search(handlers: HandlerMoves) throws -> Outcome {
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
         let initial = initialState()
         if reaches(initial) {
             return .attack([], shortest: true, note: "the attacker holds the goal from the start")
         }
-        let saturated = saturate(generator, from: initial)
+        let saturated = try saturate(generator, from: initial)
         if !handlers.unknowns.isEmpty {
             return .unknown("the solver could not decide \(handlers.unknowns.count) handler quer\(handlers.unknowns.count == 1 ? "y" : "ies"): \(handlers.unknowns.prefix(3).joined(separator: "; "))")
         }
         guard reaches(saturated) else {
             return .proved(saturated: saturated, refutedHandlers: handlers.refuted, queries: handlers.queries)
         }
-        return shortest(generator, from: initial)
+        return try shortest(generator, from: initial)
     }
 
     /// Uniform-cost search by number of steps (a move may carry several). A state is expanded
     /// in order of its cost, so the first goal state taken off the queue is a shortest attack.
-    private func shortest(_ generator: MoveGenerator, from initial: AttackState) -> Outcome {
+    private func shortest(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> Outcome {
         var buckets: [[(AttackState, [Step])]] = [[(initial, [])]]
         var best: [AttackState: Int] = [initial: 0]
         var expanded = 0
@@ -90,6 +94,9 @@ struct AttackSearch {
         while cost < buckets.count {
             for (state, steps) in buckets[cost] where best[state] == cost {
                 if reaches(state) { return .attack(steps, shortest: true, note: nil) }
+                if let reason = budget?.exhausted() {
+                    throw BudgetExhausted(reason: reason + " while searching for the shortest attack (an attack exists in the saturated state; none of fewer than \(cost) steps)")
+                }
                 expanded += 1
                 if expanded > maximumStates {
                     return .unknown("an attack exists in the saturated state, but the search for the shortest one stopped after \(maximumStates) states")

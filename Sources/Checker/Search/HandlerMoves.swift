@@ -28,6 +28,8 @@ final class HandlerMoves {
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
     private(set) var refuted: [String] = []
+    /// The property's time and memory budget; each query gets at most the time left.
+    var budget: Budget?
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
     var recording = false
     private(set) var recorded: [(label: String, answer: String, text: String)] = []
@@ -35,8 +37,11 @@ final class HandlerMoves {
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
 
+    let options: CheckOptions
+
     init(platform: Platform, options: CheckOptions) throws(SMTError) {
         self.platform = platform
+        self.options = options
         self.context = try Context()
         self.solver = try context.makeSolver(logic: "QF_BV")
         if let ms = options.timeoutMilliseconds { solver.setTimeout(milliseconds: ms) }
@@ -125,20 +130,37 @@ final class HandlerMoves {
                     if let m = cached { result.append(m) }
                     return
                 }
-                var q = Query(owner: self, world: world, callerPaths: callerPaths, encoding: e, inSMM: smm)
+                // The hypervisor translates through the caller's current EPT: first its own, then each
+                // EPT the caller can switch to with VMFUNC, whose step then comes first.
+                let own = callerPaths.filter { $0.prefix.isEmpty }
+                var groups: [(prefix: [Step], paths: [AccessPath])] = [([], own)]
+                for prefix in Array(Set(callerPaths.map(\.prefix).filter { !$0.isEmpty })).sorted(by: { "\($0)" < "\($1)" }) {
+                    groups.append((prefix, own + callerPaths.filter { $0.prefix == prefix }))
+                }
                 var move: Move?
-                if let c = constraint(&q) {
+                var decided = true
+                for group in groups where move == nil {
+                    var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, inSMM: smm)
+                    guard let c = constraint(&q) else { continue }
                     solver.push()
                     solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
                     queries += 1
+                    if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
                     var answer = solver.check()
-                    // A clearer witness when there is one: the effect starts at the region's first byte.
-                    if answer.isSat, let preferred = q.preferred {
-                        solver.push()
-                        solver.assert(preferred)
-                        let better = solver.check()
-                        if better.isSat { answer = better } else { solver.pop() }
-                        if better.isSat { q.preferredHeld = true }
+                    // Clearer witnesses when there are some: stronger constraints, tried in order.
+                    var pushed = 0
+                    if answer.isSat {
+                        for preferred in q.preferred {
+                            solver.push()
+                            solver.assert(preferred)
+                            let better = solver.check()
+                            if better.isSat {
+                                answer = better
+                                pushed = 1
+                                break
+                            }
+                            solver.pop()
+                        }
                     }
                     if recording {
                         let word = answer.isSat ? "sat" : answer.isUnsat ? "unsat" : "unknown"
@@ -147,16 +169,20 @@ final class HandlerMoves {
                     switch answer {
                     case .sat(let model):
                         if let (g, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
-                            move = Move(steps: extraSteps + [call], gain: g, label: "\(e.handler.title): \(label)")
+                            let staging = (try? q.staging(model)) ?? []
+                            move = Move(steps: group.prefix + extraSteps + staging + [call], gain: g, label: "\(e.handler.title): \(label)")
                         }
                     case .unsat:
-                        let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
-                        if !refuted.contains(fact) { refuted.append(fact) }
+                        break
                     case .unknown(let reason):
+                        decided = false
                         unknowns.append("\(e.handler.title) (\(label)): \(reason)")
                     }
-                    if q.preferredHeld { solver.pop() }
-                    solver.pop()
+                    solver.pop(1 + pushed)
+                }
+                if move == nil && decided {
+                    let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
+                    if !refuted.contains(fact) { refuted.append(fact) }
                 }
                 cache[key] = .some(move)
                 if let move { result.append(move) }

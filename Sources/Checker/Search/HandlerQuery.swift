@@ -12,9 +12,10 @@ extension HandlerMoves {
         /// SMRR and a closed SMRAM stop its accesses as they stop a guest's (DOMAIN.md §5.1–5.2).
         let forbidden: Range<UInt64>?
         private var fresh = 0
-        /// An optional stronger constraint giving a clearer witness; tried after the query is sat.
-        var preferred: Term?
-        var preferredHeld = false
+        /// Stronger constraints giving clearer witnesses, tried in order once the query is sat.
+        var preferred: [Term] = []
+        /// A source address whose bytes the attacker must put there before the handler copies them.
+        var stagedSource: Term?
 
         init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
             self.owner = owner
@@ -88,7 +89,11 @@ extension HandlerMoves {
             if region.name.hasPrefix(HandlerMoves.entry("")) {
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
-            preferred = (off .== bv(0)) && (h .== bv(region.base)) && length.uge(bv(min(8, region.size)))
+            let eight = bv(min(8, region.size))
+            preferred = [
+                (off .== bv(0)) && (h .== bv(region.base)) && length.uge(eight),
+                (off &+ eight).ule(length) && (h &+ eight).ule(bv(region.end)),
+            ]
             return bound && exists && inRange(h, region.base..<region.end)
         }
 
@@ -111,7 +116,20 @@ extension HandlerMoves {
             guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
             var c = bound && dstExists && srcExists && inRange(dst, region.base..<region.end)
             if case .host = from { c = c && inSet(src, world.reachable(.write)) }
+            stagedSource = src
+            let eight = bv(8)
+            preferred = [(off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))]
             return c
+        }
+
+        /// A write step that puts the attacker's bytes at the copy's source, unless the source already
+        /// lies in memory the attacker owns (whose bytes are the attacker's by definition).
+        func staging(_ model: Model) throws(SMTError) -> [Step] {
+            guard let stagedSource, let h = try model.uint64(stagedSource) else { return [] }
+            let owners = world.state.controls
+            if let region = world.platform.region(containing: h), let owner = region.owner, owners.contains(owner) { return [] }
+            guard let (path, address, hpa) = world.find(.write, in: h..<h + 8) else { return [] }
+            return world.accessStep(.write, path: path, address: address, hpa: hpa)
         }
 
         /// The destination is somewhere the attacker reads (a leak of `length` > 0 bytes).

@@ -118,20 +118,28 @@ public struct EPTBuilder: Sendable {
             throw .tableRegionExhausted(
                 base: allocator.base, size: allocator.size, needed: needed, available: allocator.remainingPages)
         }
+        // The table holding the leaves is the same for every leaf under one entry of the
+        // level above, so it is looked up once per such span.
+        let tableSpan = Self.shift(leafLevel + 1)
+        var cachedPrefix: UInt64 = .max
+        var table = rootAddress
         var offset: UInt64 = 0
         while offset < mapping.size {
             let gpa = mapping.gpa + offset
-            var table = rootAddress
-            for level in stride(from: levels, to: leafLevel, by: -1) {
-                let address = Self.entryAddress(table: table, gpa: gpa, level: level)
-                var entry = memory.read64(address)
-                if !Self.isPresent(entry) {
-                    let newTable = allocator.allocate()!  // counted above
-                    memory.zeroPage(containing: newTable)
-                    entry = EPTEntryBits.table(newTable)
-                    memory.write64(entry, at: address)
+            if gpa >> tableSpan != cachedPrefix {
+                cachedPrefix = gpa >> tableSpan
+                table = rootAddress
+                for level in stride(from: levels, to: leafLevel, by: -1) {
+                    let address = Self.entryAddress(table: table, gpa: gpa, level: level)
+                    var entry = memory.read64(address)
+                    if !Self.isPresent(entry) {
+                        let newTable = allocator.allocate()!  // counted above
+                        memory.zeroPage(containing: newTable)
+                        entry = EPTEntryBits.table(newTable)
+                        memory.write64(entry, at: address)
+                    }
+                    table = entry & EPTEntryBits.addressMask
                 }
-                table = entry & EPTEntryBits.addressMask
             }
             let leaf = EPTEntryBits.leaf(
                 mapping.hpa + offset, permissions: mapping.permissions,
@@ -157,6 +165,10 @@ public struct EPTBuilder: Sendable {
     {
         struct TableKey: Hashable { var level: Int; var prefix: UInt64 }
         var missing = Set<TableKey>()
+        // Every leaf under one entry of the level above shares the tables above it, so
+        // the path is checked once per such span; large leaves are each checked for a
+        // table in their place.
+        let tableSpan: UInt64 = 1 << Self.shift(leafLevel + 1)
         var offset: UInt64 = 0
         while offset < mapping.size {
             let gpa = mapping.gpa + offset
@@ -175,13 +187,19 @@ public struct EPTBuilder: Sendable {
                 if level <= 3 && entry & EPTEntryBits.pageSize != 0 { throw .conflict(gpa: gpa, level: level) }
                 table = entry & EPTEntryBits.addressMask
             }
+            let spanEnd = min(mapping.size, (gpa & ~(tableSpan - 1)) + tableSpan - mapping.gpa)
             if !absent && leafLevel > 1 {
-                let entry = memory.read64(Self.entryAddress(table: table, gpa: gpa, level: leafLevel))
-                if Self.isPresent(entry) && entry & EPTEntryBits.pageSize == 0 {
-                    throw .conflict(gpa: gpa, level: leafLevel)
+                var leafOffset = offset
+                while leafOffset < spanEnd {
+                    let leafGPA = mapping.gpa + leafOffset
+                    let entry = memory.read64(Self.entryAddress(table: table, gpa: leafGPA, level: leafLevel))
+                    if Self.isPresent(entry) && entry & EPTEntryBits.pageSize == 0 {
+                        throw .conflict(gpa: leafGPA, level: leafLevel)
+                    }
+                    leafOffset += mapping.pageSize.bytes
                 }
             }
-            offset += mapping.pageSize.bytes
+            offset = spanEnd
         }
         return missing.count
     }

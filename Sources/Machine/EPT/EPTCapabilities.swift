@@ -11,9 +11,10 @@ public struct EPTCapabilities: Hashable, Sendable {
 
     /// Creates capabilities from the MSR value and the physical-address width.
     ///
-    /// - Precondition: `36...52 ~= maxPhysicalAddressWidth`.
+    /// - Precondition: `32...52 ~= maxPhysicalAddressWidth` (the range a `.moat` cpu block accepts;
+    ///   processors with VMX report at least 36).
     public init(msr: UInt64, maxPhysicalAddressWidth: Int) {
-        precondition((36...52).contains(maxPhysicalAddressWidth), "MAXPHYADDR must be 36...52")
+        precondition((32...52).contains(maxPhysicalAddressWidth), "MAXPHYADDR must be 32...52")
         self.msr = msr
         self.maxPhysicalAddressWidth = maxPhysicalAddressWidth
     }

@@ -88,9 +88,59 @@ extension PhysicalMemory {
     /// Sets the 4-KiB page containing `address` to zero.
     public mutating func zeroPage(containing address: UInt64) {
         Self.checkRange(address, 1)
-        let slot = index.slot(of: address >> 12)
-        guard slot >= 0 else { return }
+        var slot = index.slot(of: address >> 12)
+        if slot < 0 {
+            let base = address & ~0xFFF
+            guard background.overlaps(base, base + Self.pageSize) else { return }
+            slot = materialize(frame: address >> 12)
+        }
         let start = slot * Self.wordsPerPage
         for i in start..<(start + Self.wordsPerPage) { words[i] = 0 }
+    }
+}
+
+extension PhysicalMemory {
+    /// Fills the `count` bytes starting at `address` with an 8-byte-periodic pattern
+    /// anchored at absolute addresses: the byte at `a` becomes byte `a & 7` of `pattern`
+    /// (little-endian). Pages without storage stay without storage (the range joins the
+    /// ``background``), so a range of any size costs only the pages already stored in it.
+    ///
+    /// - Precondition: the range lies below ``limit``.
+    public mutating func fillPeriodic(_ address: UInt64, count: UInt64, pattern: UInt64) {
+        guard count > 0 else { return }
+        precondition(address < Self.limit && count <= Self.limit - address, "fill reaches 2^52")
+        let end = address + count
+        background.fill(address, end, pattern: pattern)
+        let firstFrame = address >> 12
+        let lastFrame = (end - 1) >> 12
+        let stored: [UInt64]
+        if lastFrame - firstFrame < UInt64(index.count) {
+            stored = (firstFrame...lastFrame).filter { index.slot(of: $0) >= 0 }
+        } else {
+            stored = index.frames.filter { $0 >= firstFrame && $0 <= lastFrame }
+        }
+        for frame in stored {
+            let slot = index.slot(of: frame)
+            let pageBase = frame << 12
+            for w in 0..<UInt64(Self.wordsPerPage) {
+                let wordAddress = pageBase + 8 * w
+                guard wordAddress + 8 > address, wordAddress < end else { continue }
+                var mask: UInt64 = 0
+                for k in 0..<UInt64(8) where (address..<end).contains(wordAddress + k) { mask |= 0xFF << (8 * k) }
+                let i = slot * Self.wordsPerPage + Int(w)
+                words[i] = (words[i] & ~mask) | (pattern & mask)
+            }
+        }
+    }
+
+    /// The base addresses of the stored pages in `[address, address + count)`, ascending.
+    public func allocatedPages(from address: UInt64, count: UInt64) -> [UInt64] {
+        guard count > 0 else { return [] }
+        let firstFrame = address >> 12
+        let lastFrame = (address &+ (count - 1)) >> 12
+        if lastFrame >= firstFrame, lastFrame - firstFrame < UInt64(index.count) {
+            return (firstFrame...lastFrame).filter { index.slot(of: $0) >= 0 }.map { $0 << 12 }
+        }
+        return index.frames.filter { $0 >= firstFrame && $0 <= lastFrame }.sorted().map { $0 << 12 }
     }
 }

@@ -1,7 +1,8 @@
 /// Sparse, byte-addressable host-physical memory of 2^52 bytes.
 ///
-/// Storage is page-granular: a 4-KiB page exists only once a nonzero value has been
-/// written into it, and memory that was never written reads as zero. All multi-byte
+/// Storage is page-granular: a 4-KiB page exists only once a value other than its
+/// ``background`` has been written into it, and memory that was never written reads as
+/// the background (zero unless a range was filled with ``fillPeriodic(_:count:pattern:)``). All multi-byte
 /// accesses are little-endian and may be unaligned or cross a page boundary.
 ///
 /// Addresses are architectural host-physical addresses, so every access must lie
@@ -25,6 +26,8 @@ public struct PhysicalMemory: Sendable {
     /// Page pool: slot `s` holds words `s * 512 ..< s * 512 + 512`, word `i` holding
     /// bytes `8i ..< 8i + 8` of the page with the lowest address in bits 7:0.
     var words: [UInt64] = []
+    /// What pages without storage read as.
+    public internal(set) var background = MemoryBackground()
 
     /// Creates an empty memory in which every byte reads as zero.
     public init() {}
@@ -48,7 +51,7 @@ public struct PhysicalMemory: Sendable {
     @inline(__always)
     func loadWord(_ address: UInt64) -> UInt64 {
         let slot = index.slot(of: address >> 12)
-        if slot < 0 { return 0 }
+        if slot < 0 { return background.isEmpty ? 0 : background.word(at: address) }
         return words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)]
     }
 
@@ -56,12 +59,23 @@ public struct PhysicalMemory: Sendable {
     mutating func storeWord(_ address: UInt64, _ value: UInt64) {
         var slot = index.slot(of: address >> 12)
         if slot < 0 {
-            if value == 0 { return }  // untouched pages already read as zero
-            slot = words.count / Self.wordsPerPage
-            words.append(contentsOf: repeatElement(0, count: Self.wordsPerPage))
-            index.insert(frame: address >> 12, slot: slot)
+            if value == background.word(at: address) { return }  // untouched pages already read so
+            slot = materialize(frame: address >> 12)
         }
         words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)] = value
+    }
+
+    /// Gives the page `frame` storage, initialised from the background; returns its slot.
+    mutating func materialize(frame: UInt64) -> Int {
+        let slot = words.count / Self.wordsPerPage
+        let base = frame << 12
+        if background.overlaps(base, base + Self.pageSize) {
+            words.append(contentsOf: (0..<UInt64(Self.wordsPerPage)).map { background.word(at: base + 8 * $0) })
+        } else {
+            words.append(contentsOf: repeatElement(0, count: Self.wordsPerPage))
+        }
+        index.insert(frame: frame, slot: slot)
+        return slot
     }
 
     @inline(__always)

@@ -52,45 +52,86 @@ extension VMXCPU {
         return true
     }
 
-    /// Loads the VM-entry MSR-load area: entries {u32 index, u32 reserved, u64 value}
-    /// in order. Entry `i` (0-based) fails the entry with exit 0x80000022 and
-    /// qualification `i + 1` when (SDM 26.4 "VM-entry loading MSRs", confirmed from
-    /// the SDM text; LNX-NESTED `nested_vmx_load_msr_check`):
+    /// Loads the VM-entry MSR-load area (see ``loadMSRArea(base:count:memory:)``):
+    /// a failing entry `i` (0-based) fails the entry with exit 0x80000022 and
+    /// qualification `i + 1`; with erratum SKL031 a non-existent MSR shuts the platform
+    /// down instead. Returns nil when all loaded.
+    mutating func loadMSRs(_ vmcs: VMCS, memory: PhysicalMemory) -> VMXOutcome? {
+        switch loadMSRArea(base: vmcs[.entryMSRLoadAddress], count: vmcs[.entryMSRLoadCount], memory: memory) {
+        case .loaded: return nil
+        case .failed(let i): return exit(ExitReason.entryFailureMSRLoading, qualification: i + 1)
+        case .shutdown: return .shutdown
+        }
+    }
+
+    /// What loading an MSR area did.
+    enum MSRAreaResult: Hashable, Sendable {
+        /// Every entry was loaded.
+        case loaded
+        /// Entry `i` (0-based) could not be loaded; the entries before it stay loaded.
+        case failed(UInt64)
+        /// Erratum SKL031: a non-existent MSR shut the platform down.
+        case shutdown
+    }
+
+    /// Loads an MSR area of `count` entries {u32 index, u32 reserved, u64 value} in
+    /// order. Entry `i` fails (SDM 26.4 "VM-entry loading MSRs" and 27.6 for VM exits,
+    /// confirmed from the SDM text; LNX-NESTED `nested_vmx_load_msr_check`) when:
     /// - the reserved dword is nonzero;
     /// - the index is IA32_FS_BASE or IA32_GS_BASE (0xC0000100/1);
     /// - bits 31:8 of the index are 0x000008 (x2APIC MSRs);
     /// - the index is IA32_SMM_MONITOR_CTL (0x9B, writable only in SMM);
     /// - WRMSR would #GP: the MSR does not exist or is read-only.
     /// With erratum SKL031 a non-existent MSR shuts the platform down instead.
-    /// Entries before the failing one stay loaded. Returns nil when all loaded.
-    mutating func loadMSRs(_ vmcs: VMCS, memory: PhysicalMemory) -> VMXOutcome? {
-        let base = vmcs[.entryMSRLoadAddress]
-        let count = vmcs[.entryMSRLoadCount]
+    mutating func loadMSRArea(base: UInt64, count: UInt64, memory: PhysicalMemory) -> MSRAreaResult {
         var i: UInt64 = 0
         while i < count {
-            let entry = base + 16 * i
+            let entry = base &+ 16 &* i
+            guard PhysicalMemory.isValid(address: entry, count: 16) else { return .failed(i) }
             let index = memory.read32(entry)
             let reserved = memory.read32(entry + 4)
             let value = memory.read64(entry + 8)
-            let fail = ExitReason.entryFailureMSRLoading
             if reserved != 0 || index == 0xC000_0100 || index == 0xC000_0101 || index >> 8 == 0x8
                 || index == 0x9B
             {
-                return exit(fail, qualification: i + 1)
+                return .failed(i)
             }
             if !existingMSRs.contains(index) {
                 if errata.contains(.skl031) {
                     isShutDown = true
                     return .shutdown
                 }
-                return exit(fail, qualification: i + 1)
+                return .failed(i)
             }
             if readOnlyMSRs.contains(index) || (index == 0x3A && featureControl & 1 == 1) {
-                return exit(fail, qualification: i + 1)
+                return .failed(i)
             }
             msrValues[index] = value
             i += 1
         }
-        return nil
+        return .loaded
+    }
+
+    /// Stores the current values of the MSRs an MSR-store area names into its value
+    /// fields (VM exit, SDM 27.4). Entry `i` fails when its reserved dword is nonzero,
+    /// the MSR does not exist, or it is IA32_SMBASE (0x9E, LNX-NESTED
+    /// `nested_vmx_store_msr_check`) or an x2APIC MSR.
+    mutating func storeMSRArea(base: UInt64, count: UInt64, memory: inout PhysicalMemory) -> MSRAreaResult {
+        var i: UInt64 = 0
+        while i < count {
+            let entry = base &+ 16 &* i
+            guard PhysicalMemory.isValid(address: entry, count: 16) else { return .failed(i) }
+            let index = memory.read32(entry)
+            if memory.read32(entry + 4) != 0 || index == 0x9E || index >> 8 == 0x8 || !existingMSRs.contains(index) {
+                if errata.contains(.skl031) && !existingMSRs.contains(index) {
+                    isShutDown = true
+                    return .shutdown
+                }
+                return .failed(i)
+            }
+            memory.write64(msrValues[index] ?? capabilities.msr(index) ?? 0, at: entry + 8)
+            i += 1
+        }
+        return .loaded
     }
 }

@@ -156,3 +156,14 @@ extension String {
         return String(text)
     }
 }
+
+// MARK: - Global parameters
+
+extension Context {
+    /// Sets a global Z3 parameter for every context created afterwards (and Z3's allocator).
+    ///
+    /// The corresponding C function is `Z3_global_param_set`.
+    static func setGlobalParameter(_ name: String, _ value: String) {
+        unsafe Z3_global_param_set(name, value)
+    }
+}
