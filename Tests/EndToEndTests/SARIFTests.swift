@@ -17,7 +17,7 @@ import Testing
           arguments: JSONSchemaTests.models)
     func sarifOfAShippedModelMatchesTheOASISSchema(model: String) throws {
         let run = try Moat.run(["check", "--format", "sarif", model])
-        #expect([0, 1, 3].contains(run.status), "\(run.stderr)")
+        #expect([0, 1, 3, 4].contains(run.status), "\(run.stderr)")
         let result = try Python.run(["-c", Python.validateSARIF], input: run.stdout)
         #expect(result.status == 0, "\(model):\n\(result.output)")
     }
