@@ -4,9 +4,18 @@ import Platform
 public struct TextReport {
     /// Whether to use ANSI colours (only on a terminal, never with NO_COLOR).
     public var color: Bool
+    /// Whether each property's line ends with the seconds it took (off for reproducible output).
+    public var timings: Bool
 
-    public init(color: Bool = false) {
+    public init(color: Bool = false, timings: Bool = true) {
         self.color = color
+        self.timings = timings
+    }
+
+    /// The report of one model run: its diagnostics when it did not load.
+    public func render(_ run: ModelRun) -> String {
+        guard let platform = run.platform else { return run.diagnostics.map(\.description).joined(separator: "\n") + "\n" }
+        return render(platform: platform, results: run.results, warnings: run.diagnostics)
     }
 
     /// The report of one model file.
@@ -36,12 +45,12 @@ public struct TextReport {
     private func line(_ result: PropertyResult, platform: Platform, width: Int) -> String {
         let claim = platform.claim(result.property)
         let title = claim == result.property.name || result.property.isStandard ? claim : "\(result.property.name): \(claim)"
-        let padded = title + String(repeating: " ", count: max(0, width + 2 - title.count))
-        let time = String(format3(result.seconds)) + " s"
+        let padded = timings ? title + String(repeating: " ", count: max(0, width + 2 - title.count)) : title
+        let time = timings ? "  " + format3(result.seconds) + " s" : ""
         var out: String
         switch result.verdict {
         case .proved(let certificate):
-            out = "  \(paint("proved ", .green))  \(padded)  \(time)\n"
+            out = "  \(paint("proved ", .green))  \(padded)\(time)\n"
             for fact in certificate.blockingFacts.prefix(8) {
                 out += "           blocked by: \(fact)\n"
             }
@@ -49,7 +58,7 @@ public struct TextReport {
                 out += "           … and \(certificate.blockingFacts.count - 8) more facts\n"
             }
         case .attack(let trace):
-            out = "  \(paint("attack ", .red))  \(padded)  \(time)\n"
+            out = "  \(paint("attack ", .red))  \(padded)\(time)\n"
             for (i, step) in trace.steps.enumerated() {
                 out += "           \(i + 1). \(describe(step, platform: platform))\n"
             }
@@ -63,7 +72,7 @@ public struct TextReport {
                 out += "           not replayed on the concrete machine\n"
             }
         case .unknown(let reason):
-            out = "  \(paint("unknown", .yellow))  \(padded)  \(time)\n"
+            out = "  \(paint("unknown", .yellow))  \(padded)\(time)\n"
             out += "           \(reason)\n"
         }
         return out

@@ -22,7 +22,7 @@ struct Moat: ParsableCommand {
             3 some property is unknown (a limit was hit or the search is incomplete).
             """,
         version: version,
-        subcommands: [Check.self, EPT.self, VMX.self]
+        subcommands: [Check.self, LintCommand.self, ExportSMT.self, SweepCommand.self, EPT.self, VMX.self]
     )
 
     /// Runs the command, mapping usage errors to exit status 2 (not ArgumentParser's 64).
