@@ -147,13 +147,16 @@ extension HandlerMoves {
             let (off, bound) = offset(below: size)
             let page = bv(0xFFF)
             return bound && ((gpa & page) .== bv(0)) && ((hpa & page) .== bv(0)) && ((size & page) .== bv(0))
-                && size.ule(bv(1 << 30)) && gpa.ule(bv(1 << 52)) && hpa.ule(bv(1 << 52))  // with these bounds the sums below cannot wrap
-                && (gpa &+ size).ule(bv(1 << 52)) && (hpa &+ size).ule(bv(1 << 52)) && inRange(hpa &+ off, region.base..<region.end)
+                // With these bounds the sums cannot wrap. A 4-level EPT translates 48-bit guest-physical
+                // addresses (DOMAIN.md §1.1: walk length 4); host addresses stay below MAXPHYADDR.
+                && size.ule(bv(1 << 30)) && gpa.ule(bv(1 << 48)) && hpa.ule(bv(1 << 52))
+                && (gpa &+ size).ule(bv(1 << 48)) && (hpa &+ size).ule(bv(1 << UInt64(world.platform.cpu.maxPhysAddr)))
+                && inRange(hpa &+ off, region.base..<region.end)
         }
 
         /// A page-aligned guest-physical address with room for `size` bytes.
         func aligned(_ gpa: Term, size: UInt64) -> Term {
-            ((gpa & bv(0xFFF)) .== bv(0)) && gpa.ule(bv((1 << 52) - size))
+            ((gpa & bv(0xFFF)) .== bv(0)) && gpa.ule(bv((1 << 48) - min(size, 1 << 48)))
         }
     }
 }

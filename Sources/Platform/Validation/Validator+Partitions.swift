@@ -100,6 +100,10 @@ extension Validator {
                 return nil
             }
         }
+        if ept, m.gpa &+ m.size > 1 << 48 {
+            error(m.location, "EPT mapping ends at guest-physical \(hex(m.gpa &+ m.size)), past the 48 bits a 4-level EPT translates; expected guest-physical addresses below 0x1000000000000")
+            return nil
+        }
         if m.hpa &+ m.size > 1 << UInt64(cpu.maxPhysAddr) {
             error(m.location, "\(what) reaches host-physical \(hex(m.hpa &+ m.size)), past MAXPHYADDR \(cpu.maxPhysAddr); expected addresses below \(hex(1 << UInt64(cpu.maxPhysAddr)))")
         }
