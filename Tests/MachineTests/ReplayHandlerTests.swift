@@ -94,7 +94,7 @@ struct ReplayHandlerTests {
         let v = replay(Self.model(scrub: true), guest1, Self.readHypervisor,
                        [step(guest1, .io(port: 0x80, size: 1, value: 0, write: false))]).validation
         #expect(v.isConfirmed, "\(v.text)")
-        if case .confirmed(let evidence) = v { #expect(evidence.first?.hasPrefix("3 bytes of hv.stack's pattern") == true) }
+        if case .confirmed(let evidence) = v { #expect(evidence.first?.hasPrefix("3 bytes of hv.stack appeared in what guest1 obtained by the result of exit io 0x80") == true, "\(evidence)") }
         // An OUT to the same port has no handler (the handler is for IN only).
         let out = replay(Self.model(scrub: true), guest1, Self.readHypervisor,
                          [step(guest1, .io(port: 0x80, size: 1, value: 0, write: true))]).validation

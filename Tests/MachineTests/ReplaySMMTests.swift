@@ -63,7 +63,7 @@ struct ReplaySMMTests {
         let (v, m) = replay(model, Self.root, .exec(.principal(.smm)), Self.openSMRAM + Self.plantAndTrigger)
         #expect(v.isConfirmed, "\(v.text)")
         #expect(m?.chipset.isOpen == true)
-        if case .confirmed(let evidence) = v { #expect(evidence.contains { $0.contains("smm executed 8 bytes of root's pattern at 0x7f008000") }, "\(evidence)") }
+        if case .confirmed(let evidence) = v { #expect(evidence.contains { $0.contains("smm executed bytes root wrote at 0x7f008000") }, "\(evidence)") }
         // Without opening, the write does not land.
         let closed = replay(model, Self.root, .exec(.principal(.smm)), Self.plantAndTrigger).validation
         #expect(closed.refutedStep == 0 && closed.text.contains("closed to accesses outside SMM (SMRAMC D_OPEN clear)"), "\(closed.text)")

@@ -16,6 +16,7 @@ extension PlatformMachine {
     public init(platform: Platform) throws(MachineBuildError) {
         self.platform = platform
         patterns = PatternCatalog(platform: platform)
+        origins = ByteOrigins(regions: platform.regions)
         evaluator = ExpressionEvaluator(platform: platform)
         hidden = HiddenMemory(platform: platform)
         cpu = VMXCPU(capabilities: Self.capabilities(of: platform.cpu))

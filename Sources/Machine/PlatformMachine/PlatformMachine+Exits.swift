@@ -85,7 +85,7 @@ extension PlatformMachine {
             if write {
                 chipset.configAddress = UInt32(truncatingIfNeeded: value)
             } else {
-                observe(actor, step: index, bytes: Self.bytes(UInt64(chipset.configAddress), count: 4), source: nil, how: "IN 0xCF8")
+                observe(actor, step: index, values: Self.bytes(UInt64(chipset.configAddress), count: 4), how: "IN 0xCF8")
             }
             return
         }
@@ -104,7 +104,7 @@ extension PlatformMachine {
                 read.append(0xFF)
             }
         }
-        if !write { observe(actor, step: index, bytes: read, source: nil, how: "IN \(hex(UInt64(port)))") }
+        if !write { observe(actor, step: index, values: read, how: "IN \(hex(UInt64(port)))") }
     }
 
     /// A write to SMRAMC as the Intel MCH (QEMU `mch_update_smram`) treats it: D_OPEN,
@@ -164,7 +164,7 @@ extension PlatformMachine {
         }
         guard write else {
             let v = cpu.msrValues[msr] ?? cpu.capabilities.msr(msr) ?? 0
-            observe(actor, step: index, bytes: Self.bytes(v, count: 8), source: nil, how: "RDMSR \(hex(UInt64(msr)))")
+            observe(actor, step: index, values: Self.bytes(v, count: 8), how: "RDMSR \(hex(UInt64(msr)))")
             note(index, "\(what) reads \(hex(v))")
             return
         }

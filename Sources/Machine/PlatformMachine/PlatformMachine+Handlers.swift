@@ -39,17 +39,23 @@ extension PlatformMachine {
         return env
     }
 
+    /// The caller's 8-byte return register, with the provenance of each byte.
+    struct ResultRegister {
+        var bytes = [UInt8](repeating: 0, count: 8)
+        var origins = [ByteOrigin](repeating: .none, count: 8)
+    }
+
     /// Runs a handler to completion or until it stops.
     mutating func run(_ call: HandlerCall) {
         var env = call.parameters
-        var result: [UInt8]?
+        var result: ResultRegister?
         let title = call.handler.title
         note(call.step, "\(call.context) runs \(title) for \(name(call.caller)) with \(describe(call))")
         let end = execute(call.handler.body, call, env: &env, result: &result)
         if case .stopped(let why) = end { note(call.step, "\(title) stops: \(why)") }
         if let result {
-            observe(call.caller, step: call.step, bytes: result, source: nil, how: "the result of \(title)")
-            note(call.step, "\(title) returns \(hex(littleEndian(result)))")
+            observe(call.caller, step: call.step, bytes: result.bytes, origins: result.origins, source: nil, how: "the result of \(title)")
+            note(call.step, "\(title) returns \(hex(littleEndian(result.bytes)))")
         }
     }
 
@@ -65,7 +71,7 @@ extension PlatformMachine {
     }
 
     private mutating func execute(_ body: [Statement], _ call: HandlerCall, env: inout [String: UInt64],
-                                  result: inout [UInt8]?) -> HandlerEnd {
+                                  result: inout ResultRegister?) -> HandlerEnd {
         for statement in body {
             switch statement.kind {
             case .require(let condition):
@@ -139,7 +145,7 @@ extension PlatformMachine {
     // MARK: - Effects
 
     private mutating func perform(_ effect: Effect, _ call: HandlerCall, env: [String: UInt64],
-                                  result: inout [UInt8]?) -> HandlerEnd {
+                                  result: inout ResultRegister?) -> HandlerEnd {
         switch effect {
         case .copy(let from, let to, let length):
             return move(from: resolve(from, env), to: resolve(to, env), length: evaluator.value(length, env),
@@ -167,18 +173,20 @@ extension PlatformMachine {
             return .stopped("shutdown")
         case .returnValue(let value):
             let v = evaluator.value(value, env)
-            result = (0..<8).map { UInt8(truncatingIfNeeded: v >> UInt64(8 * $0)) }
+            result = ResultRegister(bytes: Self.bytes(v, count: 8))
             return .finished
         }
     }
 
-    /// Copies (or, with `from` nil, writes the attacker's pattern) byte by byte.
+    /// Copies (or, with `from` nil, writes the attacker's pattern) byte by byte. A copied
+    /// byte keeps its source's provenance; a written one is the attacker's.
     private mutating func move(from source: OperandAddress?, to destination: OperandAddress, length: UInt64, _ call: HandlerCall,
-                               result: inout [UInt8]?, what: String) -> HandlerEnd {
+                               result: inout ResultRegister?, what: String) -> HandlerEnd {
         let count = min(length, Self.effectLimit)
         var sourceCache: [UInt64: UInt64] = [:]
         var destinationCache: [UInt64: UInt64] = [:]
         var written: [UInt8] = []
+        var writtenOrigins: [ByteOrigin] = []
         var firstDestination: UInt64?
         var blockedNote: String?
         var stop: String?
@@ -186,18 +194,21 @@ extension PlatformMachine {
         var i: UInt64 = 0
         while i < count {
             var byte: UInt8 = 0
+            var origin: ByteOrigin = source == nil ? .attacker : .none
             if let source {
                 switch locate(source, i, call, cache: &sourceCache) {
                 case .failure(let refusal):
                     stop = refusal.reason
                 case .success(.register(let k)):
-                    byte = k < 8 ? (result?[k] ?? 0) : 0
+                    byte = k < 8 ? (result?.bytes[k] ?? 0) : 0
+                    origin = k < 8 ? (result?.origins[k] ?? .none) : .none
                 case .success(.memory(let a)):
                     if let why = blocked(a, by: agent, write: false) {
                         blockedNote = blockedNote ?? why
                         byte = 0xFF
                     } else {
                         byte = memory.read8(a)
+                        origin = origins.origin(at: a)
                     }
                 }
                 if stop != nil { break }
@@ -208,11 +219,13 @@ extension PlatformMachine {
             case .success(.register(let k)):
                 if source == nil { byte = call.pattern.byte(k) }
                 if k < 8 {
-                    var r = result ?? [UInt8](repeating: 0, count: 8)
-                    r[k] = byte
+                    var r = result ?? ResultRegister()
+                    r.bytes[k] = byte
+                    r.origins[k] = origin
                     result = r
                 }
                 written.append(byte)
+                writtenOrigins.append(origin)
             case .success(.memory(let a)):
                 if source == nil { byte = call.pattern.byte(at: a) }
                 if firstDestination == nil { firstDestination = a }
@@ -220,8 +233,10 @@ extension PlatformMachine {
                     blockedNote = blockedNote ?? why
                 } else {
                     memory.write8(byte, at: a)
+                    origins.set(a, to: origin)
                 }
                 written.append(byte)
+                writtenOrigins.append(origin)
             }
             if stop != nil { break }
             i += 1
@@ -229,7 +244,7 @@ extension PlatformMachine {
         note(call.step, "\(call.handler.title) \(what) \(i) of \(hex(length)) bytes\(source.map { " from \(describe($0))" } ?? "") to \(describe(destination))")
         if let blockedNote { note(call.step, "\(call.handler.title): \(blockedNote)") }
         if let first = firstDestination, !written.isEmpty, callerCanRead(call, destination: destination, hpa: first) {
-            observe(call.caller, step: call.step, bytes: written, source: nil,
+            observe(call.caller, step: call.step, bytes: written, origins: writtenOrigins, source: nil,
                     how: "\(call.handler.title)'s \(source == nil ? "write" : "copy") to \(describe(destination))")
         }
         return stop.map { .stopped($0) } ?? .finished
@@ -354,7 +369,9 @@ extension PlatformMachine {
             }
             if platform.hypervisor.scrubOnFree {
                 memory.fillPeriodic(region.base, count: region.size, pattern: 0)
+                origins.set(region.base, count: region.size, to: .none)
             }
+            givenAway.insert(regionName)
             try addLayer(Layer(gpa: gpa, size: region.size, hpa: region.base, permissions: rights, pageSize: .size4K), to: principal)
         } catch {
             return .stopped("\(error)")

@@ -175,28 +175,32 @@ extension PlatformMachine {
         }
     }
 
-    /// Reads bytes as `agent`; blocked bytes read as 0xFF.
-    func readPhysical(_ address: UInt64, count: Int, agent: Agent) -> (bytes: [UInt8], blocked: String?) {
+    /// Reads bytes as `agent`; blocked bytes read as 0xFF, nobody's data.
+    func readPhysical(_ address: UInt64, count: Int, agent: Agent) -> (bytes: [UInt8], origins: [ByteOrigin], blocked: String?) {
         var bytes: [UInt8] = []
+        var from: [ByteOrigin] = []
         var reason: String?
         for i in 0..<UInt64(count) {
             let a = address &+ i
             if let why = blocked(a, by: agent, write: false) {
                 reason = reason ?? why
                 bytes.append(0xFF)
+                from.append(.none)
             } else {
                 bytes.append(memory.read8(a))
+                from.append(origins.origin(at: a))
             }
         }
-        return (bytes, reason)
+        return (bytes, from, reason)
     }
 
-    /// Writes bytes as `agent`; blocked bytes are dropped.
-    mutating func writePhysical(_ bytes: [UInt8], at address: UInt64, agent: Agent) -> String? {
+    /// Writes bytes as `agent`, each byte taking `origin`; blocked bytes are dropped.
+    mutating func writePhysical(_ bytes: [UInt8], at address: UInt64, agent: Agent, origin: ByteOrigin) -> String? {
         var reason: String?
         // Fast path: nothing to check outside SMRAM and SMRR.
         if chipset.smram == nil && chipset.smrr == nil {
             memory.writeBytes(bytes, at: address)
+            origins.set(address, count: UInt64(bytes.count), to: origin)
             return nil
         }
         for (i, byte) in bytes.enumerated() {
@@ -205,6 +209,7 @@ extension PlatformMachine {
                 reason = reason ?? why
             } else {
                 memory.write8(byte, at: a)
+                origins.set(a, to: origin)
             }
         }
         return reason
@@ -223,17 +228,31 @@ extension PlatformMachine {
 
     mutating func note(_ step: Int, _ text: String) { events.append(Event(step: step, text: text)) }
 
-    mutating func observe(_ observer: Principal, step: Int, bytes: [UInt8], source: UInt64?, how: String) {
-        observations.append(Observation(observer: observer, step: step, bytes: bytes, source: source, how: how))
+    mutating func observe(_ observer: Principal, step: Int, bytes: [UInt8], origins from: [ByteOrigin], source: UInt64?, how: String) {
+        clock += 1
+        observations.append(Observation(observer: observer, step: step, bytes: bytes, origins: from, source: source, how: how, sequence: clock))
+    }
+
+    /// Bytes nobody owns (MSR and I/O values) observed by `observer`.
+    mutating func observe(_ observer: Principal, step: Int, values bytes: [UInt8], how: String) {
+        observe(observer, step: step, bytes: bytes, origins: Array(repeating: .none, count: bytes.count), source: nil, how: how)
     }
 
     mutating func execute(_ context: Principal, step: Int, hpa: UInt64, userMode: Bool, how: String) {
         let agent: Agent = context == .smm ? .smm : .cpu
-        let bytes = PhysicalMemory.isValid(address: hpa, count: 8) ? readPhysical(hpa, count: 8, agent: agent).bytes : []
-        executions.append(Execution(context: context, step: step, hpa: hpa, bytes: bytes, userMode: userMode, how: how))
-        if let owner = patterns.identify(bytes).first?.owner {
-            note(step, "\(name(context)) executed \(owner)'s pattern at \(platform.describe(hpa: hpa)) (\(how))")
+        let read = PhysicalMemory.isValid(address: hpa, count: 8) ? readPhysical(hpa, count: 8, agent: agent) : (bytes: [], origins: [], blocked: nil)
+        clock += 1
+        executions.append(Execution(context: context, step: step, hpa: hpa, bytes: read.bytes, origin: read.origins.first ?? .none,
+                                    userMode: userMode, how: how, sequence: clock))
+        if let first = read.origins.first, first != .none {
+            note(step, "\(name(context)) executed \(describe(first)) at \(platform.describe(hpa: hpa)) (\(how))")
         }
+    }
+
+    /// Whose bytes an origin names, in words.
+    func describe(_ origin: ByteOrigin) -> String {
+        if let i = origin.regionIndex { return "bytes of \(platform.regions[i].name)" }
+        return origin == .attacker ? "bytes a step wrote" : "nobody's bytes"
     }
 
     mutating func shutDown(_ step: Int, _ reason: String) {

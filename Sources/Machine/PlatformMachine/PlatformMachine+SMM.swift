@@ -17,7 +17,7 @@ extension PlatformMachine {
                 for byteAddress in [hpa, hpa + 7] where reverseTranslate(actor, byteAddress, access: .write) == nil {
                     throw StepRefusal("\(name(actor)) has no writable translation of the communication buffer \(comm) at \(platform.describe(hpa: byteAddress))")
                 }
-                if let blocked = writePhysical(Self.bytes(argument, count: 8), at: hpa, agent: Self.agent(of: actor)) {
+                if let blocked = writePhysical(Self.bytes(argument, count: 8), at: hpa, agent: Self.agent(of: actor), origin: .attacker) {
                     throw StepRefusal(blocked)
                 }
             }

@@ -87,15 +87,15 @@ extension PlatformMachine {
         switch kind {
         case .read:
             try reach(actor, gpa: gpa, hpa: hpa, access: .read)
-            let (bytes, blocked) = readPhysical(hpa, count: 8, agent: Self.agent(of: actor))
+            let (bytes, from, blocked) = readPhysical(hpa, count: 8, agent: Self.agent(of: actor))
             if let blocked { throw StepRefusal(blocked) }
-            observe(actor, step: index, bytes: bytes, source: hpa, how: "read")
+            observe(actor, step: index, bytes: bytes, origins: from, source: hpa, how: "read")
             note(index, "\(name(actor)) reads \(platform.describe(hpa: hpa)): \(bytes.map { String($0, radix: 16).leftPadded(to: 2) }.joined(separator: " "))")
         case .write:
             try write(actor, gpa: gpa, hpa: hpa, bytes: pattern.bytes(at: hpa, count: 8), index, how: "writes its pattern")
         case .execute:
             try reach(actor, gpa: gpa, hpa: hpa, access: .fetch(userAddress: userMode))
-            let (_, blocked) = readPhysical(hpa, count: 8, agent: Self.agent(of: actor))
+            let (_, _, blocked) = readPhysical(hpa, count: 8, agent: Self.agent(of: actor))
             if let blocked { throw StepRefusal(blocked) }
             if actor == .smm, chipset.codeCheck, !chipset.inSMMCodeRange(hpa) {
                 shutDown(index, "SMM_CODE_CHK_EN: SMM executed \(platform.describe(hpa: hpa)) outside SMRR: machine check")
@@ -108,7 +108,7 @@ extension PlatformMachine {
     private mutating func write(_ actor: Principal, gpa: UInt64, hpa: UInt64, bytes: [UInt8], _ index: Int,
                                 how: String) throws(StepRefusal) {
         try reach(actor, gpa: gpa, hpa: hpa, access: .write)
-        if let blocked = writePhysical(bytes, at: hpa, agent: Self.agent(of: actor)) { throw StepRefusal(blocked) }
+        if let blocked = writePhysical(bytes, at: hpa, agent: Self.agent(of: actor), origin: .attacker) { throw StepRefusal(blocked) }
         note(index, "\(name(actor)) \(how) at \(platform.describe(hpa: hpa))")
     }
 
@@ -122,12 +122,12 @@ extension PlatformMachine {
         }
         guard PhysicalMemory.isValid(address: hpa, count: 8) else { throw StepRefusal("host-physical \(hex(hpa)) + 8 passes 2^52") }
         if kind == .read {
-            let (bytes, blocked) = readPhysical(hpa, count: 8, agent: .dma)
+            let (bytes, from, blocked) = readPhysical(hpa, count: 8, agent: .dma)
             if let blocked { throw StepRefusal(blocked) }
-            observe(actor, step: index, bytes: bytes, source: hpa, how: "DMA read")
+            observe(actor, step: index, bytes: bytes, origins: from, source: hpa, how: "DMA read")
             note(index, "device '\(d)' reads \(platform.describe(hpa: hpa)) by DMA")
         } else {
-            if let blocked = writePhysical(pattern.bytes(at: hpa, count: 8), at: hpa, agent: .dma) { throw StepRefusal(blocked) }
+            if let blocked = writePhysical(pattern.bytes(at: hpa, count: 8), at: hpa, agent: .dma, origin: .attacker) { throw StepRefusal(blocked) }
             note(index, "device '\(d)' writes its pattern at \(platform.describe(hpa: hpa)) by DMA")
         }
     }
@@ -167,7 +167,7 @@ extension PlatformMachine {
         let entry = EPTEntryBits.leaf(hpa & ~(size - 1), permissions: Self.ept(permissions), memoryType: .writeBack,
                                       size: EPTPageSize(rawValue: slot.level)!)
         let bytes = (0..<8).map { UInt8(truncatingIfNeeded: entry >> UInt64(8 * $0)) }
-        if let blocked = writePhysical(bytes, at: slot.address, agent: Self.agent(of: actor)) { throw StepRefusal(blocked) }
+        if let blocked = writePhysical(bytes, at: slot.address, agent: Self.agent(of: actor), origin: .attacker) { throw StepRefusal(blocked) }
         note(index, "\(name(actor)) rewrites \(name(target))'s level-\(slot.level) entry at \(platform.describe(hpa: slot.address)) to \(hex(entry)): \(hex(gpa & ~(size - 1))) → \(platform.describe(hpa: hpa & ~(size - 1))) \(permissions)")
     }
 

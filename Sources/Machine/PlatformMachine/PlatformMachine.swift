@@ -14,6 +14,8 @@ public struct PlatformMachine: Sendable {
     public let platform: Platform
     /// Host-physical memory.
     public internal(set) var memory = PhysicalMemory()
+    /// The provenance of every byte of memory (whose data it is: a region's, the attacker's, nobody's).
+    public internal(set) var origins: ByteOrigins
     /// The pattern of every region and every principal.
     public internal(set) var patterns: PatternCatalog
     /// The logical processor: capability MSRs, MSR values, VMCS data, errata.
@@ -36,6 +38,10 @@ public struct PlatformMachine: Sendable {
     public internal(set) var shutdown: Shutdown?
     /// What the machine did, step by step, in words (for evidence and refutations).
     public internal(set) var events: [Event] = []
+    /// Regions a `give` effect handed to another principal: they no longer belong to their owner.
+    public internal(set) var givenAway: Set<String> = []
+    /// Orders observations and executions within and across steps.
+    var clock = 0
 
     /// The VMXON region (in hidden memory).
     public internal(set) var vmxonRegion: UInt64 = 0
@@ -49,10 +55,14 @@ public struct Observation: Hashable, Sendable {
     public var step: Int
     /// The bytes, in address order.
     public var bytes: [UInt8]
+    /// Where each byte came from (one per byte).
+    public var origins: [ByteOrigin]
     /// The host-physical address of the first byte, when the bytes came from memory.
     public var source: UInt64?
     /// How: "read", "DMA read", "the result of hypercall 0x1", …
     public var how: String
+    /// When, relative to the machine's other observations and executions.
+    public var sequence: Int
 }
 
 /// Bytes a context executed.
@@ -65,10 +75,14 @@ public struct Execution: Hashable, Sendable {
     public var hpa: UInt64
     /// The eight bytes at `hpa`.
     public var bytes: [UInt8]
+    /// Where the first byte came from, when it was executed.
+    public var origin: ByteOrigin
     /// A fetch from a user-mode linear address (XU under MBEC).
     public var userMode: Bool
     /// How: "fetch", "call from hypercall 0x1", "SMM entry point", …
     public var how: String
+    /// When, relative to the machine's other observations and executions.
+    public var sequence: Int
 }
 
 /// A platform shutdown (machine check, VMX abort, triple-fault-like erratum, handler).
