@@ -72,6 +72,8 @@ public final class Context {
     /// The corresponding C function is `Z3_mk_and`.
     public func and(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: and() of a term that is not a Boolean")
+        // Z3 prints an empty conjunction as `(and)`, which other solvers reject: write `true`.
+        if terms.isEmpty { return bool(true) }
         if terms.count == 1 { return terms[0] }
         return apply(.and, terms)
     }
@@ -83,6 +85,7 @@ public final class Context {
     /// The corresponding C function is `Z3_mk_or`.
     public func or(_ terms: [Term]) -> Term {
         precondition(terms.allSatisfy(\.isBool), "SMT: or() of a term that is not a Boolean")
+        if terms.isEmpty { return bool(false) }
         if terms.count == 1 { return terms[0] }
         return apply(.or, terms)
     }

@@ -41,3 +41,14 @@ import Testing
         #expect(try isSatisfiable(x .!= context.bv(3, width: 4), in: context))
     }
 }
+
+@Test func emptyConjunctionsAndDisjunctionsExportAsConstants() throws {
+    let context = try Context()
+    let solver = try context.makeSolver(logic: "QF_BV")
+    solver.assert(context.and([]))
+    solver.assert(!context.or([]))
+    let text = solver.smtlib2()
+    #expect(!text.contains("(and)"))
+    #expect(!text.contains("(or)"))
+    #expect(solver.check().isSat)
+}

@@ -94,7 +94,7 @@ final class HandlerMoves {
     /// SMI handlers the context that reaches port 0xB2.
     private func callers(of h: Handler, smm: Bool, _ world: World) -> [Principal] {
         if smm {
-            guard let source = world.smiSource() else { return [] }
+            guard let source = world.smiSource(), h.callers.isEmpty || h.callers.contains(source) else { return [] }
             // The handler's parameters come from its communication buffer: the attacker must write it.
             if let name = h.commBuffer, let buffer = platform.region(named: name),
                 world.find(.write, in: buffer.base..<buffer.base + 8, paths: world.paths(of: source)) == nil
@@ -152,7 +152,7 @@ final class HandlerMoves {
                     var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, inSMM: smm)
                     guard let c = constraint(&q) else { continue }
                     solver.push()
-                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c)
+                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && q.earlierEffectsRan(e.effects[..<k]))
                     queries += 1
                     if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
                     var answer = solver.check()

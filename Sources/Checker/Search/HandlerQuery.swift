@@ -122,6 +122,35 @@ extension HandlerMoves {
             return c
         }
 
+        /// A handler stops at the first guest page it cannot translate, so an effect runs only if
+        /// every earlier effect that ran could reach its guest operands. We require the first and
+        /// last byte of each (implied by the machine's rule, so this stays an over-approximation).
+        mutating func earlierEffectsRan(_ earlier: ArraySlice<HandlerEncoding.EncodedEffect>) -> Term {
+            guard world.platform.vtl(of: callerPrincipal) != nil else { return context.bool(true) }
+            var all: [Term] = []
+            for effect in earlier {
+                var places: [(HandlerEncoding.Place, Term)] = []
+                switch effect.kind {
+                case .copy(let from, let to, let length): places = [(from, length), (to, length)]
+                case .write(let to, let length): places = [(to, length)]
+                case .leak(_, let length, let to): places = [(to, length)]
+                default: break
+                }
+                for (place, length) in places {
+                    guard case .guest(let e) = place else { continue }
+                    let last = e &+ (length &- bv(1))
+                    let reachable = (length .== bv(0)) || (mapped(e) && (mapped(last) || length.ugt(bv(HandlerMoves.effectLimit))))
+                    all.append(effect.condition.implies(reachable))
+                }
+            }
+            return context.and(all)
+        }
+
+        /// `g` lies in some page of the caller's translation.
+        private func mapped(_ g: Term) -> Term {
+            context.or(callerPaths.map { inRange(g, $0.base..<($0.base &+ $0.size)) })
+        }
+
         /// A write step that puts the attacker's bytes at the copy's source, unless the source already
         /// lies in memory the attacker owns (whose bytes are the attacker's by definition).
         func staging(_ model: Model) throws(SMTError) -> [Step] {
