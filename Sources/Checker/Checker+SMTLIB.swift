@@ -18,13 +18,7 @@ extension Checker {
         var blocks = handlers.recorded.map { (label: $0.label, answer: $0.answer, text: $0.text) }
         if property.goal != .dos {
             let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)
-            let paths = World(platform: platform, state: saturated).paths.filter { path in
-                switch path.handoff {
-                case nil: true
-                case .scrubbed: false
-                case .stale: property.goal.verb == "read"
-                }
-            }
+            let paths = World(platform: platform, state: saturated).goalPaths(for: property.goal)
             let query = try direct.build(property, in: try Context(), only: nil, paths: paths, state: saturated)
             let answer = query.solver.check(assuming: query.facts.literals)
             for literal in query.facts.literals { query.solver.assert(literal) }

@@ -123,15 +123,7 @@ public struct Checker: Sendable {
             return (reasons, 0)
         }
         let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)
-        // Pages handed over by the hypervisor hold nothing of their old owner once scrubbed, and
-        // writing them no longer touches the old owner: only stale pages count, and only for reading.
-        let paths = World(platform: platform, state: saturated).paths.filter { path in
-            switch path.handoff {
-            case nil: true
-            case .scrubbed: false
-            case .stale: property.goal.verb == "read"
-            }
-        }
+        let paths = World(platform: platform, state: saturated).goalPaths(for: property.goal)
         switch try direct.search(property, paths: paths, state: saturated) {
         case .blocked(let certificate): return (certificate.blockingFacts, certificate.recheckQueries)
         case .attack: return (["the saturated state's direct paths disagree with the search; please report this model"], 1)

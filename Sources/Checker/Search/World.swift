@@ -40,6 +40,19 @@ struct World {
         self.writable = w
     }
 
+    /// The paths that count towards a goal: pages handed over by the hypervisor hold nothing of
+    /// their old owner once scrubbed, and writing them no longer touches the old owner, so only
+    /// stale pages count, and only for reading.
+    func goalPaths(for goal: Goal) -> [AccessPath] {
+        paths.filter { path in
+            switch path.handoff {
+            case nil: true
+            case .scrubbed: false
+            case .stale: goal.verb == "read"
+            }
+        }
+    }
+
     /// The paths of one context in this state.
     func paths(of context: Principal) -> [AccessPath] {
         if let cached = pathsByContext[context] { return cached }
