@@ -100,11 +100,15 @@ public struct EPTTables: Hashable, Sendable {
         var remaining = budget
         func visit(_ table: UInt64, _ level: Int, _ gpaBase: UInt64) -> Bool {
             guard visited.insert(table << 3 | UInt64(level)).inserted else { return true }
-            for index in 0..<UInt64(512) {
+            let stored = memory.storedPage(table)
+            var index: UInt64 = 0
+            while index < 512 {
+                defer { index += 1 }
                 remaining -= 1
                 if remaining < 0 { return false }
                 let address = table + 8 * index
-                let entry = memory.read64(address)
+                let entry: UInt64
+                if let stored { entry = stored[stored.startIndex + Int(index)] } else { entry = memory.read64(address) }
                 guard isPresent(entry, mbec: mbec) else { continue }
                 let slot = EPTSlot(level: level, address: address, entry: entry, isPresent: true,
                                    gpaBase: gpaBase + index * span(level))

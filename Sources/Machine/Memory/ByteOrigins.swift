@@ -58,6 +58,9 @@ public struct ByteOrigins: Hashable, Sendable {
     private var spans: [Span] = []
     /// Page frame → 4096 raw labels (0: fall back to the span or the region).
     private var pages: [UInt64: [UInt16]] = [:]
+    /// The XOR over labelled bytes of a mix of address and label (a Zobrist hash, kept up to
+    /// date by every change): with the spans it identifies the labels.
+    public private(set) var contentHash: UInt64 = 0
 
     /// Ranges of at least this many bytes are labelled as a span rather than byte by byte.
     static let spanThreshold: UInt64 = 1 << 16
@@ -71,6 +74,9 @@ public struct ByteOrigins: Hashable, Sendable {
         ends = order.map { regions[$0].end }
         indices = order
     }
+
+    /// Identifies the labels together with ``contentHash`` (the spans' part).
+    public var spansHash: Int { spans.hashValue }
 
     // MARK: - Lookup
 
@@ -89,7 +95,36 @@ public struct ByteOrigins: Hashable, Sendable {
 
     /// The origins of `count` bytes from `address` (wrapping at 2^64 as handler effects do).
     public func origins(_ address: UInt64, count: Int) -> [ByteOrigin] {
-        (0..<count).map { origin(at: address &+ UInt64($0)) }
+        guard count > 0, UInt64(count) <= UInt64.max - address else {
+            return (0..<count).map { origin(at: address &+ UInt64($0)) }
+        }
+        var result: [ByteOrigin] = []
+        result.reserveCapacity(count)
+        var a = address
+        let end = address + UInt64(count)
+        while a < end {
+            let pageEnd = (a | 0xFFF) == UInt64.max ? end : min(end, (a | 0xFFF) + 1)
+            if let page = pages[a >> 12] {
+                var b = a
+                while b < pageEnd {
+                    let raw = page[Int(b & 0xFFF)]
+                    result.append(raw != 0 ? ByteOrigin(raw: raw) : background(at: b).origin)
+                    b += 1
+                }
+            } else {
+                var b = a
+                while b < pageEnd {
+                    let (o, runEnd) = background(at: b)
+                    let stop = min(runEnd, pageEnd)
+                    while b < stop {
+                        result.append(o)
+                        b += 1
+                    }
+                }
+            }
+            a = pageEnd
+        }
+        return result
     }
 
     /// The origin from spans and regions alone at `address`, and where that stays the same.
@@ -151,12 +186,45 @@ public struct ByteOrigins: Hashable, Sendable {
         precondition(origin != .unset, "a byte's origin is set to a value")
         let frame = address >> 12
         if pages[frame] == nil { pages[frame] = [UInt16](repeating: 0, count: 4096) }
-        pages[frame]![Int(address & 0xFFF)] = origin.raw
+        relabel(frame, Int(address & 0xFFF), origin.raw)
+    }
+
+    /// Sets one label of a page, keeping ``contentHash`` up to date.
+    private mutating func relabel(_ frame: UInt64, _ k: Int, _ raw: UInt16) {
+        let old = pages[frame]![k]
+        guard old != raw else { return }
+        let address = frame << 12 | UInt64(k)
+        contentHash ^= PhysicalMemory.mix(address, UInt64(old)) ^ PhysicalMemory.mix(address, UInt64(raw))
+        pages[frame]![k] = raw
     }
 
     /// Labels consecutive bytes, one origin each.
     public mutating func set(_ address: UInt64, to origins: [ByteOrigin]) {
-        for (i, o) in origins.enumerated() { set(address &+ UInt64(i), to: o) }
+        guard UInt64(origins.count) <= UInt64.max - address else {
+            for (i, o) in origins.enumerated() { set(address &+ UInt64(i), to: o) }
+            return
+        }
+        var i = 0
+        while i < origins.count {
+            let a = address + UInt64(i)
+            let frame = a >> 12
+            let n = min(origins.count - i, 4096 - Int(a & 0xFFF))
+            // Take the page out so that it is changed in place.
+            var page = pages.removeValue(forKey: frame) ?? [UInt16](repeating: 0, count: 4096)
+            for k in 0..<n {
+                let raw = origins[i + k].raw
+                precondition(raw != 0, "a byte's origin is set to a value")
+                let slot = Int(a & 0xFFF) + k
+                let old = page[slot]
+                if old != raw {
+                    let at = a + UInt64(k)
+                    contentHash ^= PhysicalMemory.mix(at, UInt64(old)) ^ PhysicalMemory.mix(at, UInt64(raw))
+                    page[slot] = raw
+                }
+            }
+            pages[frame] = page
+            i += n
+        }
     }
 
     /// Labels `count` bytes from `address` with one origin (no wrap: the range lies below 2^64).
@@ -166,7 +234,7 @@ public struct ByteOrigins: Hashable, Sendable {
         precondition(count <= UInt64.max - address, "labelled range wraps")
         let end = address + count
         guard count >= Self.spanThreshold else {
-            for a in address..<end { set(a, to: origin) }
+            set(address, to: [ByteOrigin](repeating: origin, count: Int(count)))
             return
         }
         // A span, and every labelled byte inside it takes the new origin.
@@ -180,7 +248,7 @@ public struct ByteOrigins: Hashable, Sendable {
         spans = kept.sorted { $0.start < $1.start }
         for frame in pages.keys where frame >= address >> 12 && frame <= (end - 1) >> 12 {
             let base = frame << 12
-            for k in 0..<4096 where (address..<end).contains(base + UInt64(k)) { pages[frame]![k] = origin.raw }
+            for k in 0..<4096 where (address..<end).contains(base + UInt64(k)) { relabel(frame, k, origin.raw) }
         }
     }
 }

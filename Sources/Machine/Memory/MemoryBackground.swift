@@ -47,6 +47,12 @@ public struct MemoryBackground: Hashable, Sendable {
         return value
     }
 
+    /// The pattern of the span that covers all of `[base, end)`, if one does.
+    public func uniformPattern(_ base: UInt64, _ end: UInt64) -> UInt64? {
+        guard let i = span(containing: base), end <= ends[i] else { return nil }
+        return patterns[i]
+    }
+
     /// Whether some span overlaps `[base, end)`.
     public func overlaps(_ base: UInt64, _ end: UInt64) -> Bool {
         guard !starts.isEmpty, base < end else { return false }

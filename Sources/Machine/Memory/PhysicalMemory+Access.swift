@@ -80,9 +80,31 @@ extension PhysicalMemory {
         if pendingCount > 0 { writeLittleEndian(pending, at: a, count: pendingCount) }
     }
 
+    /// Writes the bytes of an array starting at `address`, in address order (the same as the
+    /// generic version, a quadword at a time).
+    ///
+    /// - Precondition: the whole range lies below ``limit``.
+    public mutating func writeBytes(_ bytes: [UInt8], at address: UInt64) {
+        Self.checkRange(address, bytes.count)
+        var i = 0
+        var a = address
+        while i < bytes.count {
+            let chunk = min(bytes.count - i, 8 - Int(a & 7))
+            var value: UInt64 = 0
+            var k = 0
+            while k < chunk {
+                value |= UInt64(bytes[i + k]) << UInt64(8 * k)
+                k += 1
+            }
+            writeLittleEndian(value, at: a, count: chunk)
+            i += chunk
+            a += UInt64(chunk)
+        }
+    }
+
     /// Fills the `count` bytes starting at `address` with `value`.
     public mutating func fill(_ address: UInt64, count: Int, with value: UInt8) {
-        writeBytes(repeatElement(value, count: count), at: address)
+        writeBytes([UInt8](repeating: value, count: count), at: address)
     }
 
     /// Sets the 4-KiB page containing `address` to zero.
@@ -95,7 +117,8 @@ extension PhysicalMemory {
             slot = materialize(frame: address >> 12)
         }
         let start = slot * Self.wordsPerPage
-        for i in start..<(start + Self.wordsPerPage) { words[i] = 0 }
+        let base = address & ~0xFFF
+        for k in 0..<Self.wordsPerPage { replace(start + k, at: base + 8 * UInt64(k), with: 0) }
     }
 }
 
@@ -110,7 +133,6 @@ extension PhysicalMemory {
         guard count > 0 else { return }
         precondition(address < Self.limit && count <= Self.limit - address, "fill reaches 2^52")
         let end = address + count
-        background.fill(address, end, pattern: pattern)
         let firstFrame = address >> 12
         let lastFrame = (end - 1) >> 12
         let stored: [UInt64]
@@ -119,6 +141,21 @@ extension PhysicalMemory {
         } else {
             stored = index.frames.filter { $0 >= firstFrame && $0 <= lastFrame }
         }
+        // A stored word's contribution to the hash is relative to the background under it,
+        // which changes too: take the old contributions out, refill, put the new ones in.
+        func toggle(_ memory: inout PhysicalMemory) {
+            for frame in stored {
+                let slot = memory.index.slot(of: frame)
+                for w in 0..<UInt64(Self.wordsPerPage) {
+                    let a = (frame << 12) + 8 * w
+                    guard a + 8 > address, a < end else { continue }
+                    let value = memory.words[slot * Self.wordsPerPage + Int(w)]
+                    memory.contentHash ^= Self.mix(a, value) ^ Self.mix(a, memory.background.word(at: a))
+                }
+            }
+        }
+        toggle(&self)
+        background.fill(address, end, pattern: pattern)
         for frame in stored {
             let slot = index.slot(of: frame)
             let pageBase = frame << 12
@@ -131,6 +168,7 @@ extension PhysicalMemory {
                 words[i] = (words[i] & ~mask) | (pattern & mask)
             }
         }
+        toggle(&self)
     }
 
     /// The base addresses of the stored pages in `[address, address + count)`, ascending.

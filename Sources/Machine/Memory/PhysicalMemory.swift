@@ -20,6 +20,7 @@ public struct PhysicalMemory: Sendable {
     public static let pageSize: UInt64 = 4096
 
     static let wordsPerPage = 512
+    static let zeroPage = [UInt64](repeating: 0, count: wordsPerPage)
 
     /// Page frame number → slot in `words`.
     var index = PageIndex()
@@ -28,6 +29,10 @@ public struct PhysicalMemory: Sendable {
     var words: [UInt64] = []
     /// What pages without storage read as.
     public internal(set) var background = MemoryBackground()
+    /// The XOR over stored words that differ from the background of a mix of their address
+    /// and value (a Zobrist hash kept up to date by every store): with ``background`` it
+    /// identifies the contents, however the pages came to be stored.
+    public internal(set) var contentHash: UInt64 = 0
 
     /// Creates an empty memory in which every byte reads as zero.
     public init() {}
@@ -55,6 +60,14 @@ public struct PhysicalMemory: Sendable {
         return words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)]
     }
 
+    /// The 512 stored words of the page at `address`, or nil when the page holds no storage
+    /// (it then reads as the ``background``).
+    func storedPage(_ address: UInt64) -> ArraySlice<UInt64>? {
+        let slot = index.slot(of: address >> 12)
+        guard slot >= 0 else { return nil }
+        return words[slot * Self.wordsPerPage..<(slot + 1) * Self.wordsPerPage]
+    }
+
     /// Stores the 8-byte word at the 8-byte-aligned address `address`.
     mutating func storeWord(_ address: UInt64, _ value: UInt64) {
         var slot = index.slot(of: address >> 12)
@@ -62,17 +75,42 @@ public struct PhysicalMemory: Sendable {
             if value == background.word(at: address) { return }  // untouched pages already read so
             slot = materialize(frame: address >> 12)
         }
-        words[slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)] = value
+        let i = slot &* 512 &+ Int(truncatingIfNeeded: (address & 0xFFF) >> 3)
+        replace(i, at: address, with: value)
+    }
+
+    /// Replaces stored word `i` (at `address`), keeping ``contentHash`` up to date.
+    @inline(__always)
+    mutating func replace(_ i: Int, at address: UInt64, with value: UInt64) {
+        let old = words[i]
+        guard old != value else { return }
+        contentHash ^= Self.mix(address, old) ^ Self.mix(address, value)
+        words[i] = value
+    }
+
+    /// A word's contribution to ``contentHash`` (SplitMix64's finaliser of address and value).
+    @inline(__always)
+    static func mix(_ address: UInt64, _ value: UInt64) -> UInt64 {
+        var z = (address &* 0x9E37_79B9_7F4A_7C15) ^ value
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     /// Gives the page `frame` storage, initialised from the background; returns its slot.
     mutating func materialize(frame: UInt64) -> Int {
         let slot = words.count / Self.wordsPerPage
         let base = frame << 12
-        if background.overlaps(base, base + Self.pageSize) {
-            words.append(contentsOf: (0..<UInt64(Self.wordsPerPage)).map { background.word(at: base + 8 * $0) })
+        if let pattern = background.uniformPattern(base, base + Self.pageSize) {
+            words.append(contentsOf: [UInt64](repeating: pattern, count: Self.wordsPerPage))
+        } else if background.overlaps(base, base + Self.pageSize) {
+            var w: UInt64 = 0
+            while w < UInt64(Self.wordsPerPage) {
+                words.append(background.word(at: base + 8 * w))
+                w += 1
+            }
         } else {
-            words.append(contentsOf: repeatElement(0, count: Self.wordsPerPage))
+            words.append(contentsOf: Self.zeroPage)
         }
         index.insert(frame: frame, slot: slot)
         return slot

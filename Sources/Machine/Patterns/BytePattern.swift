@@ -21,7 +21,13 @@ public struct BytePattern: Hashable, Sendable, CustomStringConvertible {
 
     /// The bytes this pattern puts at `[address, address + count)`.
     public func bytes(at address: UInt64, count: Int) -> [UInt8] {
-        (0..<count).map { byte(at: address &+ UInt64($0)) }
+        var result = [UInt8](repeating: 0, count: count)
+        var i = 0
+        while i < count {
+            result[i] = byte(at: address &+ UInt64(i))
+            i += 1
+        }
+        return result
     }
 
     public var description: String {

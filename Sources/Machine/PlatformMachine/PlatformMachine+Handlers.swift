@@ -178,8 +178,11 @@ extension PlatformMachine {
         }
     }
 
-    /// Copies (or, with `from` nil, writes the attacker's pattern) byte by byte. A copied
-    /// byte keeps its source's provenance; a written one is the attacker's.
+    /// Copies (or, with `from` nil, writes the attacker's pattern) byte by byte, forward. A
+    /// copied byte keeps its source's provenance; a written one is the attacker's.
+    ///
+    /// Runs of bytes that stay within one page on both sides, touch neither SMRAM nor SMRR
+    /// and do not overlap forward move at once, which is the same as byte by byte.
     private mutating func move(from source: OperandAddress?, to destination: OperandAddress, length: UInt64, _ call: HandlerCall,
                                result: inout ResultRegister?, what: String) -> HandlerEnd {
         let count = min(length, Self.effectLimit)
@@ -192,53 +195,67 @@ extension PlatformMachine {
         var stop: String?
         let agent = agent(of: call)
         var i: UInt64 = 0
-        while i < count {
-            var byte: UInt8 = 0
-            var origin: ByteOrigin = source == nil ? .attacker : .none
+        copying: while i < count {
+            var from: Place?
             if let source {
                 switch locate(source, i, call, cache: &sourceCache) {
                 case .failure(let refusal):
                     stop = refusal.reason
-                case .success(.register(let k)):
-                    byte = k < 8 ? (result?.bytes[k] ?? 0) : 0
-                    origin = k < 8 ? (result?.origins[k] ?? .none) : .none
-                case .success(.memory(let a)):
-                    if let why = blocked(a, by: agent, write: false) {
-                        blockedNote = blockedNote ?? why
-                        byte = 0xFF
-                    } else {
-                        byte = memory.read8(a)
-                        origin = origins.origin(at: a)
-                    }
+                    break copying
+                case .success(let place):
+                    from = place
                 }
-                if stop != nil { break }
             }
+            let to: Place
             switch locate(destination, i, call, cache: &destinationCache) {
             case .failure(let refusal):
                 stop = refusal.reason
-            case .success(.register(let k)):
-                if source == nil { byte = call.pattern.byte(k) }
-                if k < 8 {
-                    var r = result ?? ResultRegister()
-                    r.bytes[k] = byte
-                    r.origins[k] = origin
-                    result = r
-                }
-                written.append(byte)
-                writtenOrigins.append(origin)
-            case .success(.memory(let a)):
-                if source == nil { byte = call.pattern.byte(at: a) }
-                if firstDestination == nil { firstDestination = a }
-                if let why = blocked(a, by: agent, write: true) {
-                    blockedNote = blockedNote ?? why
-                } else {
-                    memory.write8(byte, at: a)
-                    origins.set(a, to: origin)
-                }
-                written.append(byte)
-                writtenOrigins.append(origin)
+                break copying
+            case .success(let place):
+                to = place
             }
-            if stop != nil { break }
+            if case .memory(let d) = to, let (n, readBlocked, writeBlocked) = run(from, d, count - i, agent) {
+                var bytes: [UInt8]
+                var labels: [ByteOrigin]
+                if case .memory(let a) = from {
+                    if let readBlocked {
+                        blockedNote = blockedNote ?? readBlocked
+                        bytes = [UInt8](repeating: 0xFF, count: n)
+                        labels = [ByteOrigin](repeating: .none, count: n)
+                    } else {
+                        bytes = memory.readBytes(a, count: n)
+                        labels = origins.origins(a, count: n)
+                    }
+                } else {
+                    bytes = call.pattern.bytes(at: d, count: n)
+                    labels = [ByteOrigin](repeating: .attacker, count: n)
+                }
+                if let writeBlocked {
+                    blockedNote = blockedNote ?? writeBlocked
+                } else {
+                    memory.writeBytes(bytes, at: d)
+                    origins.set(d, to: labels)
+                }
+                if firstDestination == nil { firstDestination = d }
+                written += bytes
+                writtenOrigins += labels
+                i += UInt64(n)
+                continue
+            }
+            if case .register(let k) = to, k >= 8 {
+                // Past the 8-byte register the bytes go nowhere; only a source that ends stops the
+                // effect, and a source page is present or not as a whole.
+                if case .memory(let a) = from {
+                    i = min(count, i + 0x1000 - (a & 0xFFF))
+                } else {
+                    i = count
+                }
+                continue
+            }
+            let (byte, origin) = moveByte(from, to, call, &result, agent, &blockedNote)
+            if case .memory(let d) = to, firstDestination == nil { firstDestination = d }
+            written.append(byte)
+            writtenOrigins.append(origin)
             i += 1
         }
         note(call.step, "\(call.handler.title) \(what) \(i) of \(hex(length)) bytes\(source.map { " from \(describe($0))" } ?? "") to \(describe(destination))")
@@ -248,6 +265,81 @@ extension PlatformMachine {
                     how: "\(call.handler.title)'s \(source == nil ? "write" : "copy") to \(describe(destination))")
         }
         return stop.map { .stopped($0) } ?? .finished
+    }
+
+    /// A run from `from` (memory, or nil for the pattern) to memory at `to` that may move at
+    /// once — within one page on both sides, on one side of every SMRAM and SMRR edge (so
+    /// that the SMRAM rules treat all its bytes alike), without a forward overlap — with why
+    /// its reads or writes are blocked; nil when the next byte must move alone.
+    private func run(_ from: Place?, _ to: UInt64, _ left: UInt64, _ agent: Agent) -> (Int, String?, String?)? {
+        var n = min(left, 0x1000 - (to & 0xFFF), distanceToEdge(to))
+        var readBlocked: String?
+        switch from {
+        case .register:
+            return nil
+        case .memory(let a):
+            n = min(n, 0x1000 - (a & 0xFFF), distanceToEdge(a))
+            if a < to && to - a < n { return nil }  // a forward overlap repeats bytes
+            readBlocked = blocked(a, by: agent, write: false)
+        case nil:
+            break
+        }
+        return (Int(n), readBlocked, blocked(to, by: agent, write: true))
+    }
+
+    /// The bytes from `a` to the next edge of SMRAM or SMRR (whose rules may differ across it).
+    private func distanceToEdge(_ a: UInt64) -> UInt64 {
+        var edges: [UInt64] = []
+        if let smram = chipset.smram { edges += [smram.base, smram.end] }
+        if let smrr = chipset.smrr { edges += [smrr.base, smrr.base &+ smrr.size] }
+        return edges.filter { $0 > a }.map { $0 - a }.min() ?? UInt64.max
+    }
+
+    /// Moves one byte: reads it from `from` (the pattern when nil), writes it to `to` (when
+    /// not nil) and returns it with its provenance.
+    private mutating func moveByte(_ from: Place?, _ to: Place?, _ call: HandlerCall, _ result: inout ResultRegister?, _ agent: Agent,
+                                   _ blockedNote: inout String?) -> (UInt8, ByteOrigin) {
+        var byte: UInt8 = 0
+        var origin: ByteOrigin = .attacker
+        switch from {
+        case nil:
+            switch to {
+            case .register(let k): byte = call.pattern.byte(k)
+            case .memory(let a): byte = call.pattern.byte(at: a)
+            case nil: break
+            }
+        case .register(let k):
+            byte = k < 8 ? (result?.bytes[k] ?? 0) : 0
+            origin = k < 8 ? (result?.origins[k] ?? .none) : .none
+        case .memory(let a):
+            if let why = blocked(a, by: agent, write: false) {
+                blockedNote = blockedNote ?? why
+                byte = 0xFF
+                origin = .none
+            } else {
+                byte = memory.read8(a)
+                origin = origins.origin(at: a)
+            }
+        }
+        switch to {
+        case .register(let k):
+            if k < 8 {
+                var r = result ?? ResultRegister()
+                r.bytes[k] = byte
+                r.origins[k] = origin
+                result = r
+            }
+        case .memory(let a):
+            if let why = blocked(a, by: agent, write: true) {
+                blockedNote = blockedNote ?? why
+            } else {
+                memory.write8(byte, at: a)
+                origins.set(a, to: origin)
+            }
+        case nil:
+            break
+        }
+        return (byte, origin)
     }
 
     private func describe(_ target: OperandAddress) -> String {

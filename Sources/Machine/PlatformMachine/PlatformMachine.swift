@@ -56,13 +56,36 @@ public struct Observation: Hashable, Sendable {
     /// The bytes, in address order.
     public var bytes: [UInt8]
     /// Where each byte came from (one per byte).
-    public var origins: [ByteOrigin]
+    public var origins: [ByteOrigin] { didSet { regionIndices = Self.regions(in: origins) } }
+    /// The regions (indices in `Platform.regions`) whose initial bytes are among them, ascending.
+    public private(set) var regionIndices: [Int]
     /// The host-physical address of the first byte, when the bytes came from memory.
     public var source: UInt64?
     /// How: "read", "DMA read", "the result of hypercall 0x1", …
     public var how: String
     /// When, relative to the machine's other observations and executions.
     public var sequence: Int
+
+    public init(observer: Principal, step: Int, bytes: [UInt8], origins: [ByteOrigin], source: UInt64?, how: String, sequence: Int) {
+        self.observer = observer
+        self.step = step
+        self.bytes = bytes
+        self.origins = origins
+        self.regionIndices = Self.regions(in: origins)
+        self.source = source
+        self.how = how
+        self.sequence = sequence
+    }
+
+    private static func regions(in origins: [ByteOrigin]) -> [Int] {
+        var seen = Set<Int>()
+        var last = ByteOrigin.unset
+        for o in origins where o != last {  // origins come in long runs
+            last = o
+            if let i = o.regionIndex { seen.insert(i) }
+        }
+        return seen.sorted()
+    }
 }
 
 /// Bytes a context executed.

@@ -89,7 +89,7 @@ extension PlatformMachine {
         var seen = 0
         for observation in observations where control.controls(observation.observer, at: observation.sequence) {
             seen += 1
-            guard evidence.count < 3 else { continue }
+            guard evidence.count < 3, !wanted.isDisjoint(with: observation.regionIndices) else { continue }
             var counts: [Int: (count: Int, first: Int)] = [:]
             for (k, origin) in observation.origins.enumerated() {
                 guard let i = origin.regionIndex, wanted.contains(i) else { continue }
