@@ -1,8 +1,8 @@
 import Platform
 import SMT
 
-/// The SMT query "can the attacker's access reach a target range?" over 64-bit addresses.
-/// Every path and range is described by constants that configuration facts pin to their
+/// The SMT query "can the attacker's access reach a target range?" over 64-bit host-physical
+/// addresses. Every path and range is described by bounds that configuration facts pin to their
 /// values, so that the solver picks the address and an unsat core names what blocks it.
 struct ReachabilityQuery {
     let context: Context
@@ -10,27 +10,17 @@ struct ReachabilityQuery {
     let facts: FactBook
     let width = 64
 
-    /// The attacker's address (guest-physical, bus or physical) and the host-physical address it reaches.
-    let address: Term
+    /// The host-physical address the attacker reaches; its own address is recovered from the path.
     let hpa: Term
-    /// For exec goals, the address through which the target fetches `hpa`.
-    let targetAddress: Term
 
     init(context: Context, only: Set<Int>? = nil) throws(SMTError) {
         self.context = context
         self.solver = try context.makeSolver(logic: "QF_BV")
         self.facts = FactBook(context: context, solver: solver, only: only)
-        self.address = context.bvConst("address", width: width)
         self.hpa = context.bvConst("hpa", width: width)
-        self.targetAddress = context.bvConst("target_address", width: width)
     }
 
     private func bv(_ v: UInt64) -> Term { context.bv(v, width: width) }
-
-    /// `base ≤ a < base + size`, without wrapping.
-    private func inRange(_ a: Term, base: Term, size: Term) -> Term {
-        a.uge(base) && (a &- base).ult(size)
-    }
 
     /// Declares the SMRAM guards: which accesses may touch SMRAM. Returns (CPU allowed, DMA allowed, in-SMRAM).
     func smramGuards(_ platform: Platform, state: AttackState = AttackState()) -> (cpu: Term, dma: Term, inSMRAM: Term) {
@@ -65,7 +55,7 @@ struct ReachabilityQuery {
     /// SMRAM's guards let the path touch it). Only comparisons: the attacker's own address for
     /// `hpa` is recovered from the path afterwards.
     @discardableResult
-    func attackerReaches(_ paths: [AccessPath], right: Permissions, smram: (cpu: Term, dma: Term, inSMRAM: Term), prefix: String, addressTerm: Term? = nil) -> [Term] {
+    func attackerReaches(_ paths: [AccessPath], right: Permissions, smram: (cpu: Term, dma: Term, inSMRAM: Term), prefix: String) -> [Term] {
         var disjuncts: [Term] = []
         for (i, path) in paths.enumerated() {
             let start = context.bvConst("\(prefix)\(i)_start", width: width)
