@@ -144,6 +144,16 @@ struct ReplayProvenanceTests {
         }
     }
 
+    /// The hypervisor running the attacker's bytes is `exec hypervisor`, not yet `exec guest2`.
+    @Test func theHypervisorRunningTheAttackersBytesIsNotExecOfAnotherGuest() {
+        let steps = [step(guest1, .io(port: 0xCF8, size: 1, value: 0, write: true)),
+                     step(.hypervisor, .access(.execute, gpa: 0x20_33E0, hpa: 0x20_33E0, userMode: false))]
+        let hv = replay(Self.model, guest1, .exec(Self.hypervisor), steps).validation
+        #expect(hv.isConfirmed, "\(hv.text)")
+        let other = replay(Self.model, guest1, .exec(.partition("guest2")), steps).validation
+        #expect(other.refutedStep == 1 && other.text.contains("guest2 never executed a byte of guest1's"), "\(other.text)")
+    }
+
     /// Code integrity: the attacker running its own memory is no breach; running bytes it
     /// wrote at run time in kernel mode is, and so are bytes a handler copied within its memory.
     @Test func codeIntegrityCountsOnlyBytesWrittenAtRunTime() {

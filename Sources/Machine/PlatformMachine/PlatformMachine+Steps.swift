@@ -12,7 +12,7 @@ extension PlatformMachine {
     /// - Throws: ``StepRefusal`` saying why the step cannot happen as stated.
     public mutating func perform(_ step: Step, index: Int, pattern: BytePattern) throws(StepRefusal) {
         if let shutdown {
-            throw StepRefusal("the platform already shut down at step \(shutdown.step): \(shutdown.reason)")
+            throw StepRefusal("the platform already shut down at step \(shutdown.step + 1): \(shutdown.reason)")
         }
         let actor = step.actor
         try checkExists(actor)

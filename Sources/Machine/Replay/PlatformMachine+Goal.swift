@@ -11,8 +11,7 @@ import Platform
 /// - `read T`: a context the attacker controls obtained a byte of a region of T (reads,
 ///   DMA reads, handler results and deposits);
 /// - `write T`: a region of T (not given away) holds a byte of the attacker's;
-/// - `exec T`: T (one of T's VTLs), the hypervisor or SMM executed at an address whose
-///   first byte is the attacker's (for a context the attacker starts with, only bytes a
+/// - `exec T`: T (one of T's VTLs) executed at an address whose first byte is the attacker's (for a context the attacker starts with, only bytes a
 ///   step wrote, fetched from a supervisor-mode address: code integrity, HVCI);
 /// - `dos`: the platform shut down.
 extension PlatformMachine {
@@ -122,7 +121,7 @@ extension PlatformMachine {
     }
 
     private func judgeExec(_ target: Target, attacker: Principal, lastStep: Int) -> Validation {
-        var contexts: Set<Principal> = [.hypervisor, .smm]
+        var contexts: Set<Principal> = []
         switch target {
         case .principal(let p): contexts.insert(p)
         case .partition(let name): contexts.formUnion(platform.partition(named: name)?.principals ?? [])
@@ -143,7 +142,7 @@ extension PlatformMachine {
         }
         if !evidence.isEmpty { return .confirmed(evidence: Array(evidence.prefix(3))) }
         let ran = executions.filter { contexts.contains($0.context) }.count
-        return .refuted(step: lastStep, reason: "the goal was not reached: \(target), the hypervisor and SMM never executed a byte of \(name(attacker))'s (\(ran) execution\(ran == 1 ? "" : "s") observed)")
+        return .refuted(step: lastStep, reason: "the goal was not reached: \(target) never executed a byte of \(name(attacker))'s (\(ran) execution\(ran == 1 ? "" : "s") observed)")
     }
 
     /// "g1.ram (guest1's own memory)" for the initial contents of one of the attacker's regions.

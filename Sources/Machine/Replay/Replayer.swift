@@ -20,12 +20,19 @@ public struct Replayer: Sendable {
     /// Like ``replay(_:)``, and also returns the machine in its final state (nil when it
     /// could not be built), for inspection.
     public func run(_ trace: Trace) -> (validation: Validation, machine: PlatformMachine?) {
-        var machine: PlatformMachine
+        let machine: PlatformMachine
         do {
             machine = try PlatformMachine(platform: platform)
         } catch {
             return (.refuted(step: 0, reason: "the machine cannot be built: \(error)"), nil)
         }
+        return run(trace, from: machine)
+    }
+
+    /// Like ``run(_:)``, from a machine already built from the platform (and not run since),
+    /// which saves building one per trace.
+    public func run(_ trace: Trace, from built: PlatformMachine) -> (validation: Validation, machine: PlatformMachine?) {
+        var machine = built
         let attacker = trace.property.attacker
         machine.patterns.ensure(.attacker(attacker))
         let pattern = machine.patterns.attackerPattern(of: attacker)!
