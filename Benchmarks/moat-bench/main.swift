@@ -95,6 +95,7 @@ do {
     if arguments.isEmpty || arguments.contains("ept") { try eptThroughput() }
     if arguments.isEmpty || arguments.contains("small") { checkerScale("RP-S", ReferencePlatform.small) }
     if arguments.contains("medium") { checkerScale("RP-M", ReferencePlatform.medium) }
+    if arguments.contains("large") { checkerScale("RP-L", ReferencePlatform.large) }
     if arguments.contains("inputs") { largeInputs() }
 } catch {
     print("moat-bench: \(error)")

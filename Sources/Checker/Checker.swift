@@ -57,10 +57,13 @@ public struct Checker: Sendable {
     final class Engines {
         let search: HandlerMoves
         let recheck: HandlerMoves
+        /// Paths and worlds derived from the configuration; the engines share them, not their answers.
+        let paths: PathCache
 
         init(platform: Platform, options: CheckOptions) throws(SMTError) {
-            search = try HandlerMoves(platform: platform, options: options)
-            recheck = try HandlerMoves(platform: platform, options: options)
+            paths = PathCache(platform: platform)
+            search = try HandlerMoves(platform: platform, options: options, pathCache: paths)
+            recheck = try HandlerMoves(platform: platform, options: options, pathCache: paths)
         }
     }
 
@@ -91,7 +94,7 @@ public struct Checker: Sendable {
         case .unknown(let reason):
             return .unknown(reason: reason)
         case .proved(let saturated, let refutedHandlers, let queries):
-            let limitations = Limitations(platform: platform).reasons(for: property, saturated: saturated)
+            let limitations = Limitations(platform: platform, cache: engines?.paths).reasons(for: property, saturated: saturated)
             if !limitations.isEmpty {
                 return .unknown(reason: "no attack found, but " + limitations.joined(separator: "; "))
             }
@@ -103,9 +106,9 @@ public struct Checker: Sendable {
                 return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
             }
             if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
-            var (facts, explanationQueries) = try explanation(property, saturated: saturated)
+            var (facts, explanationQueries) = try explanation(property, saturated: saturated, cache: engines?.paths)
             facts += refutedHandlers
-            if World(platform: platform, state: saturated).paths.isEmpty {
+            if World(platform: platform, state: saturated, cache: engines?.paths).paths.isEmpty {
                 facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
             }
             return .proved(Certificate(method: "saturation: \(saturated.facts.count) facts closed under every move", blockingFacts: facts,
@@ -115,16 +118,19 @@ public struct Checker: Sendable {
 
     /// Why the goal is out of reach: the minimal configuration facts that block every path of the
     /// saturated state to the target (an unsat core), or for denial of service the absent means.
-    private func explanation(_ property: Property, saturated: AttackState) throws(SMTError) -> ([String], Int) {
+    private func explanation(_ property: Property, saturated: AttackState, cache: PathCache?) throws(SMTError) -> ([String], Int) {
         guard property.goal != .dos else {
             var reasons = ["no move shuts the platform down"]
             if !platform.cpu.errata.contains(.msrLoadShutdown) { reasons.append("the CPU does not have the SKL031 MSR-load erratum") }
             if !platform.cpu.errata.contains(.pageSizeChangeMCE) { reasons.append("the CPU does not have the XSA-304 page-size-change erratum") }
             return (reasons, 0)
         }
-        let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform), options: options)
-        let paths = World(platform: platform, state: saturated).goalPaths(for: property.goal)
-        switch try direct.search(property, paths: paths, state: saturated) {
+        let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform, cache: cache), options: options)
+        let world = World(platform: platform, state: saturated, cache: cache)
+        let outcome = world.paths.count + direct.targetRanges(property).count > Atoms.sliceThreshold
+            ? try direct.searchSliced(property, world: world)
+            : try direct.search(property, paths: world.goalPaths(for: property.goal), state: saturated)
+        switch outcome {
         case .blocked(let certificate): return (certificate.blockingFacts, certificate.recheckQueries)
         case .attack: return (["the saturated state's direct paths disagree with the search; please report this model"], 1)
         case .unknown(let reason): return (["(the explanation query was not decided: \(reason))"], 1)

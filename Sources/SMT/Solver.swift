@@ -110,6 +110,7 @@ public final class Solver {
         for assumption in assumptions {
             assumption.requireBool("Solver.check(assuming:)")
         }
+        Self.countCheck()
         let (answer, error) = context.solverCheck(handle, assuming: assumptions)
         if let error {
             return .unknown(reason: "error: \(error.message)")

@@ -3,6 +3,8 @@ import Platform
 /// Computes, from the configuration alone, how each principal reaches memory.
 struct Capabilities {
     let platform: Platform
+    /// Where derived paths are kept between calls, when a run has one.
+    var cache: PathCache? = nil
 
     var physicalLimit: UInt64 { 1 << UInt64(platform.cpu.maxPhysAddr) }
 
@@ -28,6 +30,11 @@ struct Capabilities {
 
     /// The CPU paths of a VTL: its EPT mappings cut by the protections higher VTLs place on it.
     func cpuPaths(of principal: Principal) -> [AccessPath] {
+        guard let cache else { return Atoms.merge(computeCPUPaths(of: principal)) }
+        return cache.cpuPaths(of: principal) { Atoms.merge(computeCPUPaths(of: principal)) }
+    }
+
+    private func computeCPUPaths(of principal: Principal) -> [AccessPath] {
         guard case .vtl(let p, let level) = principal, let partition = platform.partition(named: p), let vtl = partition.vtl(level) else { return [] }
         guard vtl.vmcs.eptEnabled else {
             return [AccessPath(medium: .physical(principal), base: 0, size: physicalLimit, hpa: 0, rights: [.read, .write, .execute, .userExecute],
@@ -58,10 +65,10 @@ struct Capabilities {
             return [AccessPath(medium: .dma(device.name), base: 0, size: physicalLimit, hpa: 0, rights: [.read, .write],
                                fact: "device '\(device.name)' has no IOMMU and reaches all physical memory by DMA", location: device.location)]
         }
-        return device.mappings.map { m in
+        return Atoms.merge(device.mappings.map { m in
             AccessPath(medium: .dma(device.name), base: m.gpa, size: m.size, hpa: m.hpa, rights: m.permissions.intersection([.read, .write]),
                        fact: "device '\(device.name)' maps bus addresses [\(hex(m.gpa)), \(hex(m.gpaEnd))) to \(m.target) with \(m.permissions)", location: m.location)
-        }
+        })
     }
 
     /// Cuts a mapping at the edges of protection ranges; each piece lies under at most one protection
@@ -88,6 +95,17 @@ struct Capabilities {
 
     /// The host-physical ranges whose bytes run in the target's context.
     func executable(by target: Target) -> [TargetRange] {
+        guard let cache else { return computeExecutable(by: target) }
+        return cache.executable(by: target) { computeExecutable(by: target) }.ranges
+    }
+
+    /// The host-physical addresses whose bytes run in `principal`'s context, as one set.
+    func executableSet(of principal: Principal) -> IntervalSet {
+        if let cache { return cache.executable(by: .principal(principal)) { computeExecutable(by: .principal(principal)) }.set }
+        return IntervalSet(computeExecutable(by: .principal(principal)).map { $0.base..<($0.base &+ $0.size) })
+    }
+
+    private func computeExecutable(by target: Target) -> [TargetRange] {
         var principals: [Principal] = []
         switch target {
         case .principal(let p): principals = [p]

@@ -4,6 +4,7 @@ import Platform
 /// is not in the saturated state" is not a proof, and the verdict is unknown with these reasons.
 struct Limitations {
     let platform: Platform
+    var cache: PathCache? = nil
 
     /// Regions whose rewriting the search turns into moves: EPTs and IOMMU tables, bitmaps,
     /// MSR-load areas (with the SKL031 erratum), SMRAM and hypervisor code.
@@ -25,7 +26,7 @@ struct Limitations {
 
     func reasons(for property: Property, saturated state: AttackState) -> [String] {
         var reasons: [String] = []
-        let world = World(platform: platform, state: state)
+        let world = World(platform: platform, state: state, cache: cache)
         let writable = world.reachable(.write)
         let modelled = self.modelled
         for region in platform.regions where region.kind.isControlStructure && !modelled.contains(region.name) {

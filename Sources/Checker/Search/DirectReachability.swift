@@ -12,6 +12,8 @@ struct DirectReachability {
     let platform: Platform
     let capabilities: Capabilities
     let options: CheckOptions
+    /// The target ranges to encode, when a sliced search narrowed them (all of the goal's otherwise).
+    var targets: [TargetRange]? = nil
 
     /// Looks for a direct path; when there is none, returns the minimal set of configuration
     /// facts that blocks every path, re-checked in a fresh solver context.
@@ -65,23 +67,24 @@ struct DirectReachability {
         let smram = query.smramGuards(platform, state: state)
         let paths = given ?? capabilities.paths(of: property.attacker)
         switch property.goal {
-        case .read(let target):
+        case .read:
             query.attackerReaches(paths, right: .read, smram: smram, prefix: "path")
-            query.hpaIn(capabilities.memory(of: target), prefix: "target")
-        case .write(let target):
+            query.hpaIn(targetRanges(property), prefix: "target")
+        case .write:
             query.attackerReaches(paths, right: .write, smram: smram, prefix: "path")
-            query.hpaIn(capabilities.memory(of: target), prefix: "target")
-        case .exec(let target):
+            query.hpaIn(targetRanges(property), prefix: "target")
+        case .exec:
             query.attackerReaches(paths, right: .write, smram: smram, prefix: "path")
-            query.hpaIn(capabilities.executable(by: target), prefix: "exec")
+            query.hpaIn(targetRanges(property), prefix: "exec")
         case .dos:
             query.solver.assert(context.bool(false))
         }
         return query
     }
 
-    private func targetRanges(_ property: Property) -> [TargetRange] {
-        switch property.goal {
+    func targetRanges(_ property: Property) -> [TargetRange] {
+        if let targets { return targets }
+        return switch property.goal {
         case .read(let t), .write(let t): capabilities.memory(of: t)
         case .exec(let t): capabilities.executable(by: t)
         case .dos: []

@@ -17,13 +17,14 @@ final class HandlerMoves {
         var effect: Int
         var caller: Principal
         var label: String
-        var callerPaths: [AccessPath]
-        var readable: IntervalSet
-        var writable: IntervalSet
+        /// The world core (`World.Core.id`): it fixes the caller's paths and the reachable sets.
+        var world: Int
         var done: Bool
     }
     /// How many satisfiability checks this generator ran.
-    private(set) var queries = 0
+    var queries = 0
+    /// Effects whose query is unsat even with every caller-specific constraint dropped (see `HandlerMoves+Slicing`).
+    var refutedForAnyCaller: [SlicedKey: Bool] = [:]
     /// Results that were neither sat nor unsat, with the solver's reason.
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
@@ -39,9 +40,13 @@ final class HandlerMoves {
 
     let options: CheckOptions
 
-    init(platform: Platform, options: CheckOptions) throws(SMTError) {
+    /// Paths and worlds derived from the configuration (no solver answers), possibly shared.
+    let pathCache: PathCache
+
+    init(platform: Platform, options: CheckOptions, pathCache: PathCache? = nil) throws(SMTError) {
         self.platform = platform
         self.options = options
+        self.pathCache = pathCache ?? PathCache(platform: platform)
         self.context = try Context()
         self.solver = try context.makeSolver(logic: "QF_BV")
         if let ms = options.timeoutMilliseconds { solver.setTimeout(milliseconds: ms) }
@@ -81,6 +86,8 @@ final class HandlerMoves {
     // MARK: - Moves
 
     func moves(_ world: World, relevant: [Region], goal: Goal) -> [Move] {
+        // The cache keys name the world by its core, so the world must come from this engine's cache.
+        let world = World(platform: platform, state: world.state, cache: pathCache)
         var result: [Move] = []
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
@@ -119,7 +126,6 @@ final class HandlerMoves {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
-        let readable = world.reachable(.read)
         let writable = world.reachable(.write)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         let readTargets = goal.verb == "read" ? relevant : []
@@ -132,8 +138,7 @@ final class HandlerMoves {
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
-                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, callerPaths: callerPaths, readable: readable, writable: writable,
-                                   done: false)
+                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, done: false)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
                     if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
@@ -141,16 +146,17 @@ final class HandlerMoves {
                 }
                 // The hypervisor translates through the caller's current EPT: first its own, then each
                 // EPT the caller can switch to with VMFUNC, whose step then comes first.
-                let own = callerPaths.filter { $0.prefix.isEmpty }
-                var groups: [(prefix: [Step], paths: [AccessPath])] = [([], own)]
-                for prefix in Array(Set(callerPaths.map(\.prefix).filter { !$0.isEmpty })).sorted(by: { "\($0)" < "\($1)" }) {
-                    groups.append((prefix, own + callerPaths.filter { $0.prefix == prefix }))
-                }
+                let groups = world.core.translationGroups(of: caller, paths: callerPaths)
                 var move: Move?
                 var decided = true
                 for group in groups where move == nil {
+                    // Sliced queries (large callers): no path at all, or no arguments even for any caller.
+                    if group.paths.count > Atoms.sliceThreshold, !recording,
+                        impossible(world, group.paths, e, smm, constraint) || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label),
+                            condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, smm: smm, constraint) { continue }
                     var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, inSMM: smm)
                     guard let c = constraint(&q) else { continue }
+                    if q.sliced, q.impossible { continue }
                     solver.push()
                     solver.assert(effect.condition && trigger(e, caller: caller, world) && c && q.earlierEffectsRan(e.effects[..<k]))
                     queries += 1

@@ -16,6 +16,14 @@ extension HandlerMoves {
         var preferred: [Term] = []
         /// A source address whose bytes the attacker must put there before the handler copies them.
         var stagedSource: Term?
+        /// Whether the query is sliced (a caller with many paths; see `HandlerMoves+Slicing`).
+        let sliced: Bool
+        /// Drop every caller- and state-specific constraint (the over-approximation asked once per effect).
+        var callerFree = false
+        /// Build only enough to find out whether the query is `impossible` (no big disjunctions).
+        var probing = false
+        /// A translation the constraint needs has no path: the query is unsat as built.
+        private(set) var impossible = false
 
         init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
             self.owner = owner
@@ -28,11 +36,12 @@ extension HandlerMoves {
                 if !world.smramAllows(cpu, [.read, .write], smm) { forbidden = smram.base..<smram.end }
             }
             self.forbidden = forbidden
+            self.sliced = callerPaths.count > Atoms.sliceThreshold
         }
 
         /// Excludes SMRAM from an address the handler touches, when it may not touch it.
         private func allowed(_ h: Term) -> Term {
-            guard let forbidden else { return context.bool(true) }
+            guard let forbidden, !callerFree else { return context.bool(true) }
             return !inRange(h, forbidden)
         }
 
@@ -49,26 +58,42 @@ extension HandlerMoves {
         }
 
         func inSet(_ t: Term, _ set: IntervalSet) -> Term {
-            context.or(set.intervals.map { inRange(t, $0) })
+            if callerFree || probing { return context.bool(true) }
+            if impossible { return context.bool(false) }
+            return context.or(set.intervals.map { inRange(t, $0) })
         }
 
         /// `h` is where guest-physical `g` lands through one of the caller's paths that grants `right`
         /// (any present mapping when `right` is empty).
-        private func translates(_ g: Term, to h: Term, right: Permissions) -> Term {
-            context.or(callerPaths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
+        /// When sliced and `h` must lie in `within`, only paths whose host range meets it are encoded.
+        private mutating func translates(_ g: Term, to h: Term, right: Permissions, within: Range<UInt64>? = nil) -> Term {
+            if callerFree { return context.bool(true) }
+            if impossible { return context.bool(false) }
+            var paths = callerPaths
+            if sliced, let within {
+                guard world.core.hostSet(of: callerPrincipal).lowest(in: within) != nil else {
+                    impossible = true
+                    return context.bool(false)
+                }
+                if probing { return context.bool(true) }
+                paths = paths.filter { $0.hpa < within.upperBound && within.lowerBound < $0.hpa &+ $0.size }
+            }
+            if probing { return context.bool(true) }
+            return context.or(paths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
                 inRange(g, p.base..<(p.base &+ p.size)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
             })
         }
 
         /// The host-physical address of byte `off` of an operand, with the constraint that it exists.
-        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions) -> (Term, Term)? {
+        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions, within: Range<UInt64>? = nil) -> (Term, Term)? {
             switch place {
             case .host(let e):
                 return (e &+ off, allowed(e &+ off))
             case .guest(let e):
+                if callerFree { return (variable("h"), context.bool(true)) }
                 if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, allowed(e &+ off)) }
                 let h = variable("h")
-                return (h, translates(e &+ off, to: h, right: right) && allowed(h))
+                return (h, translates(e &+ off, to: h, right: right, within: within) && allowed(h))
             case .result:
                 return nil
             }
@@ -85,7 +110,7 @@ extension HandlerMoves {
         /// of 8 bytes named by `HandlerMoves.entry`), the effect covers all of it from its first byte.
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (h, exists) = address(to, off, right: []) else { return nil }
+            guard let (h, exists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
             if region.name.hasPrefix(HandlerMoves.entry("")) {
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
@@ -100,7 +125,7 @@ extension HandlerMoves {
         /// Some byte copied from `region` ends where the attacker reads it.
         mutating func leaks(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, from region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (src, srcExists) = address(from, off, right: []) else { return nil }
+            guard let (src, srcExists) = address(from, off, right: [], within: region.base..<region.end) else { return nil }
             var c = bound && srcExists && inRange(src, region.base..<region.end)
             if case .result = to { return c }
             guard let (dst, dstExists) = address(to, off, right: .read) else { return nil }
@@ -112,7 +137,7 @@ extension HandlerMoves {
         /// Some byte the attacker controls is copied into `region`.
         mutating func smuggles(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, into region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (dst, dstExists) = address(to, off, right: []) else { return nil }
+            guard let (dst, dstExists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
             guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
             var c = bound && dstExists && srcExists && inRange(dst, region.base..<region.end)
             if case .host = from { c = c && inSet(src, world.reachable(.write)) }
@@ -126,7 +151,7 @@ extension HandlerMoves {
         /// every earlier effect that ran could reach its guest operands. We require the first and
         /// last byte of each (implied by the machine's rule, so this stays an over-approximation).
         mutating func earlierEffectsRan(_ earlier: ArraySlice<HandlerEncoding.EncodedEffect>) -> Term {
-            guard world.platform.vtl(of: callerPrincipal) != nil else { return context.bool(true) }
+            guard world.platform.vtl(of: callerPrincipal) != nil, !callerFree else { return context.bool(true) }
             var all: [Term] = []
             for effect in earlier {
                 var places: [(HandlerEncoding.Place, Term)] = []
@@ -148,7 +173,10 @@ extension HandlerMoves {
 
         /// `g` lies in some page of the caller's translation.
         private func mapped(_ g: Term) -> Term {
-            context.or(callerPaths.map { inRange(g, $0.base..<($0.base &+ $0.size)) })
+            // Sliced: the union of the caller's guest ranges, merged (the same set, fewer disjuncts).
+            if probing { return context.bool(true) }
+            if sliced { return inSet(g, IntervalSet(callerPaths.map { $0.base..<($0.base &+ $0.size) })) }
+            return context.or(callerPaths.map { inRange(g, $0.base..<($0.base &+ $0.size)) })
         }
 
         /// A write step that puts the attacker's bytes at the copy's source, unless the source already

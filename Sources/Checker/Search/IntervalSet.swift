@@ -4,25 +4,44 @@ struct IntervalSet: Hashable {
 
     init() {}
 
+    /// The union of `ranges`, in O(n log n): sorted once, then merged in one pass.
     init(_ ranges: [Range<UInt64>]) {
-        for r in ranges { insert(r) }
+        let sorted = ranges.filter { !$0.isEmpty }.sorted { $0.lowerBound < $1.lowerBound }
+        var merged: [Range<UInt64>] = []
+        merged.reserveCapacity(sorted.count)
+        for r in sorted {
+            if let last = merged.last, r.lowerBound <= last.upperBound {
+                if r.upperBound > last.upperBound { merged[merged.count - 1] = last.lowerBound..<r.upperBound }
+            } else {
+                merged.append(r)
+            }
+        }
+        intervals = merged
     }
 
     var isEmpty: Bool { intervals.isEmpty }
 
+    /// The smallest interval that holds every address of the set.
+    var hull: Range<UInt64>? {
+        guard let first = intervals.first, let last = intervals.last else { return nil }
+        return first.lowerBound..<last.upperBound
+    }
+
     mutating func insert(_ r: Range<UInt64>) {
         guard !r.isEmpty else { return }
+        // The intervals that overlap or touch `r` form one run; replace it by their union.
+        let low = firstIndex { $0.upperBound >= r.lowerBound }
+        var high = low
         var merged = r
-        var kept: [Range<UInt64>] = []
-        for existing in intervals {
-            if existing.upperBound < merged.lowerBound || merged.upperBound < existing.lowerBound {
-                kept.append(existing)
-            } else {
-                merged = min(existing.lowerBound, merged.lowerBound)..<max(existing.upperBound, merged.upperBound)
-            }
+        while high < intervals.count, intervals[high].lowerBound <= r.upperBound {
+            merged = min(intervals[high].lowerBound, merged.lowerBound)..<max(intervals[high].upperBound, merged.upperBound)
+            high += 1
         }
-        kept.append(merged)
-        intervals = kept.sorted { $0.lowerBound < $1.lowerBound }
+        intervals.replaceSubrange(low..<high, with: [merged])
+    }
+
+    func union(_ other: IntervalSet) -> IntervalSet {
+        IntervalSet(intervals + other.intervals)
     }
 
     func subtracting(_ r: Range<UInt64>) -> IntervalSet {
@@ -38,15 +57,37 @@ struct IntervalSet: Hashable {
         return result
     }
 
-    /// The lowest address in both this set and `r`.
+    /// The lowest address in both this set and `r` (a binary search).
     func lowest(in r: Range<UInt64>) -> UInt64? {
-        for i in intervals where i.upperBound > r.lowerBound && i.lowerBound < r.upperBound {
-            return max(i.lowerBound, r.lowerBound)
+        let i = firstIndex { $0.upperBound > r.lowerBound }
+        guard i < intervals.count, intervals[i].lowerBound < r.upperBound else { return nil }
+        return max(intervals[i].lowerBound, r.lowerBound)
+    }
+
+    /// The lowest address in both sets (a merge of the two sorted lists).
+    func lowest(in other: IntervalSet) -> UInt64? {
+        var i = 0, j = 0
+        let a = intervals, b = other.intervals
+        while i < a.count, j < b.count {
+            let low = max(a[i].lowerBound, b[j].lowerBound)
+            if low < min(a[i].upperBound, b[j].upperBound) { return low }
+            if a[i].upperBound <= b[j].upperBound { i += 1 } else { j += 1 }
         }
         return nil
     }
 
     func contains(_ address: UInt64) -> Bool {
-        intervals.contains { $0.contains(address) }
+        let i = firstIndex { $0.upperBound > address }
+        return i < intervals.count && intervals[i].contains(address)
+    }
+
+    /// The index of the first interval for which `above` holds (`above` must be monotone).
+    private func firstIndex(_ above: (Range<UInt64>) -> Bool) -> Int {
+        var low = 0, high = intervals.count
+        while low < high {
+            let mid = (low + high) / 2
+            if above(intervals[mid]) { high = mid } else { low = mid + 1 }
+        }
+        return low
     }
 }

@@ -21,7 +21,7 @@ struct MoveGenerator {
     }
 
     func moves(in state: AttackState) -> [Move] {
-        let world = World(platform: platform, state: state)
+        let world = World(platform: platform, state: state, cache: handlers.pathCache)
         var result: [Move] = []
         result += accessMoves(world)
         result += execMoves(world)
@@ -50,13 +50,13 @@ struct MoveGenerator {
         for region in relevantRegions {
             let range = region.base..<region.end
             if case .read = property.goal, !world.state.read.contains(region.name) {
-                if let (path, address, hpa) = world.find(.read, in: range, paths: world.paths.filter { $0.handoff == nil }) {
+                if let (path, address, hpa) = world.find(.read, in: range, where: { $0.handoff == nil }) {
                     var gain = AttackState()
                     gain.read = [region.name]
                     moves.append(Move(steps: world.accessStep(.read, path: path, address: address, hpa: hpa), gain: gain, label: "read \(region.name)"))
                 }
                 // A page handed over without scrubbing still holds its previous owner's bytes.
-                for path in world.paths where path.handoff == .stale(region: region.name) {
+                for path in world.core.stalePaths where path.handoff == .stale(region: region.name) {
                     if let (p, address, hpa) = world.find(.read, in: path.hpa..<(path.hpa + path.size), paths: [path]) {
                         var gain = AttackState()
                         gain.read = [region.name]
@@ -65,7 +65,7 @@ struct MoveGenerator {
                 }
             }
             if case .write = property.goal, !world.state.written.contains(region.name),
-                let (path, address, hpa) = world.find(.write, in: range, paths: world.paths.filter { $0.handoff == nil })
+                let (path, address, hpa) = world.find(.write, in: range, where: { $0.handoff == nil })
             {
                 var gain = AttackState()
                 gain.written = [region.name]
@@ -119,6 +119,7 @@ struct MoveGenerator {
             case .device:
                 continue
             case .hypervisor, .vtl:
+                guard world.core.writesExecutable(of: principal, capabilities) else { continue }
                 for range in capabilities.executable(by: .principal(principal)) {
                     guard let (path, address, hpa) = world.find(.write, in: range.base..<(range.base + range.size)) else { continue }
                     var steps = world.accessStep(.write, path: path, address: address, hpa: hpa)

@@ -7,62 +7,44 @@ struct World {
     let state: AttackState
     let capabilities: Capabilities
 
-    /// The paths of each controlled context, and of all of them, computed once.
-    private let pathsByContext: [Principal: [AccessPath]]
-    let paths: [AccessPath]
-    let smram: Region?
-    private let readable: IntervalSet
-    private let writable: IntervalSet
+    /// The paths, reachable sets and indices of this state, shared with equal states through a cache.
+    let core: Core
+    var paths: [AccessPath] { core.paths }
+    var smram: Region? { core.smram }
 
-    init(platform: Platform, state: AttackState) {
+    init(platform: Platform, state: AttackState, cache: PathCache? = nil) {
         self.platform = platform
         self.state = state
-        self.capabilities = Capabilities(platform: platform)
-        self.smram = platform.smm?.smram.flatMap { platform.region(named: $0) }
-        var byContext: [Principal: [AccessPath]] = [:]
-        var all: [AccessPath] = []
-        let partial = World.Partial(platform: platform, state: state, capabilities: capabilities)
-        for context in state.controls.sorted() {
-            let p = partial.paths(of: context)
-            byContext[context] = p
-            all += p
-        }
-        self.pathsByContext = byContext
-        self.paths = all
-        var r = IntervalSet()
-        var w = IntervalSet()
-        let guards = World.Guards(platform: platform, state: state, smram: smram)
-        for path in all where path.handoff != .scrubbed {
-            for i in guards.reach(path, .read).intervals { r.insert(i) }
-            for i in guards.reach(path, .write).intervals { w.insert(i) }
-        }
-        self.readable = r
-        self.writable = w
+        self.capabilities = Capabilities(platform: platform, cache: cache)
+        self.core = cache?.core(for: state, capabilities: capabilities)
+            ?? Core(platform: platform, state: Core.key(of: state), capabilities: capabilities, id: -1)
     }
 
     /// The paths that count towards a goal: pages handed over by the hypervisor hold nothing of
     /// their old owner once scrubbed, and writing them no longer touches the old owner, so only
     /// stale pages count, and only for reading.
     func goalPaths(for goal: Goal) -> [AccessPath] {
-        paths.filter { path in
-            switch path.handoff {
-            case nil: true
-            case .scrubbed: false
-            case .stale: goal.verb == "read"
-            }
+        paths.filter { World.counts($0, towards: goal) }
+    }
+
+    static func counts(_ path: AccessPath, towards goal: Goal) -> Bool {
+        switch path.handoff {
+        case nil: true
+        case .scrubbed: false
+        case .stale: goal.verb == "read"
         }
     }
 
     /// The paths of one context in this state.
     func paths(of context: Principal) -> [AccessPath] {
-        if let cached = pathsByContext[context] { return cached }
+        if let cached = core.pathsByContext[context] { return cached }
         return Partial(platform: platform, state: state, capabilities: capabilities).paths(of: context)
     }
 
     /// All host-physical addresses the attacker reaches with a right.
     func reachable(_ right: Permissions) -> IntervalSet {
-        if right == .read { return readable }
-        if right == .write { return writable }
+        if right == .read { return core.readable }
+        if right == .write { return core.writable }
         var set = IntervalSet()
         for path in paths where path.handoff != .scrubbed {
             for r in reach(path, right).intervals { set.insert(r) }
@@ -178,10 +160,16 @@ extension World {
 extension World {
     /// The lowest host-physical address in `range` that some path reaches with `right`,
     /// with the path and the address in the path's own space.
-    func find(_ right: Permissions, in range: Range<UInt64>, paths: [AccessPath]? = nil) -> (path: AccessPath, address: UInt64, hpa: UInt64)? {
+    /// Without `paths`, only the paths that overlap `range` are looked at (through the index), and
+    /// none when the reachable set for `right` misses the range; `include` narrows the paths.
+    func find(_ right: Permissions, in range: Range<UInt64>, paths: [AccessPath]? = nil, where include: (AccessPath) -> Bool = { _ in true })
+        -> (path: AccessPath, address: UInt64, hpa: UInt64)?
+    {
+        if paths == nil, right == .read || right == .write, reachable(right).lowest(in: range) == nil { return nil }
+        let candidates = paths ?? core.index.candidates(overlapping: range).map { core.paths[$0] }
         var best: (AccessPath, UInt64, UInt64)?
-        for path in paths ?? self.paths {
-            if path.handoff == .scrubbed { continue }
+        for path in candidates {
+            if path.handoff == .scrubbed || !include(path) { continue }
             guard let h = reach(path, right).lowest(in: range) else { continue }
             let candidate = (path, path.base + (h - path.hpa), h)
             if best == nil || candidate.1 < best!.1 && candidate.0.prefix.count <= best!.0.prefix.count || candidate.0.prefix.count < best!.0.prefix.count {

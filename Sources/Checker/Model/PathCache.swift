@@ -1,0 +1,42 @@
+import Platform
+
+/// What the checker derives from the configuration and reuses across attack states and
+/// properties: each principal's paths (as atoms), the host ranges each principal executes, and
+/// the worlds of the attack states seen so far.
+///
+/// It holds no solver answers: the search and the re-check engines may share it, and the
+/// re-check still asks its own solver every question its proof rests on.
+final class PathCache {
+    let platform: Platform
+    private var cpu: [Principal: [AccessPath]] = [:]
+    private var executable: [Target: (ranges: [TargetRange], set: IntervalSet)] = [:]
+    private var cores: [AttackState: World.Core] = [:]
+
+    init(platform: Platform) {
+        self.platform = platform
+    }
+
+    func cpuPaths(of principal: Principal, compute: () -> [AccessPath]) -> [AccessPath] {
+        if let hit = cpu[principal] { return hit }
+        let paths = compute()
+        cpu[principal] = paths
+        return paths
+    }
+
+    func executable(by target: Target, compute: () -> [TargetRange]) -> (ranges: [TargetRange], set: IntervalSet) {
+        if let hit = executable[target] { return hit }
+        let ranges = compute()
+        let entry = (ranges, IntervalSet(ranges.map { $0.base..<($0.base &+ $0.size) }))
+        executable[target] = entry
+        return entry
+    }
+
+    /// The world core of a state: built once for the facts that paths depend on.
+    func core(for state: AttackState, capabilities: Capabilities) -> World.Core {
+        let key = World.Core.key(of: state)
+        if let hit = cores[key] { return hit }
+        let core = World.Core(platform: platform, state: key, capabilities: capabilities, id: cores.count)
+        cores[key] = core
+        return core
+    }
+}

@@ -1,0 +1,47 @@
+import Platform
+import SMT
+
+/// Slicing of handler queries for callers with many paths (above `Atoms.sliceThreshold`).
+///
+/// A handler query conjoins the handler's guards, the effect's target and the caller's
+/// translation (one disjunct per path). Before that query is built in full:
+/// - a constraint that needs the caller to translate to a host range no path of the caller
+///   reaches is unsat as it stands (`Query.impossible`), with no solver call;
+/// - the same query with every caller- and state-specific part dropped (translations become
+///   unconstrained addresses, reachable sets everything) is asked once per handler effect and
+///   target. It over-approximates every caller's query, so when it is unsat so is each of them.
+/// Both only skip queries that would be unsat, so verdicts stay as they were.
+extension HandlerMoves {
+    struct SlicedKey: Hashable {
+        var handler: Int
+        var effect: Int
+        var label: String
+    }
+
+    /// Whether the constraint needs a translation into a host range that no path of the caller reaches.
+    func impossible(_ world: World, _ paths: [AccessPath], _ e: HandlerEncoding, _ smm: Bool, _ constraint: (inout Query) -> Term?) -> Bool {
+        var probe = Query(owner: self, world: world, callerPaths: paths, encoding: e, inSMM: smm)
+        probe.probing = true
+        return constraint(&probe) != nil && probe.impossible
+    }
+
+    func refutedForEveryCaller(_ key: SlicedKey, condition: Term, _ world: World, encoding e: HandlerEncoding, smm: Bool,
+                               _ constraint: (inout Query) -> Term?) -> Bool
+    {
+        if let hit = refutedForAnyCaller[key] { return hit }
+        var q = Query(owner: self, world: world, callerPaths: [], encoding: e, inSMM: smm)
+        q.callerFree = true
+        guard let c = constraint(&q) else {
+            refutedForAnyCaller[key] = false
+            return false
+        }
+        solver.push()
+        solver.assert(condition && c)
+        queries += 1
+        if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
+        let refuted = solver.check().isUnsat
+        solver.pop()
+        refutedForAnyCaller[key] = refuted
+        return refuted
+    }
+}
