@@ -43,7 +43,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "moat-bench",
-            dependencies: ["Platform", "Machine", "Checker"],
+            dependencies: ["Platform", "Machine", "Checker", "SMT"],
             path: "Benchmarks/moat-bench"
         ),
         .testTarget(name: "SMTTests", dependencies: ["SMT"]),

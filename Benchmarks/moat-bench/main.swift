@@ -1,5 +1,6 @@
 // moat-bench: prints throughput and scale figures (run with `swift run -c release moat-bench`).
 import Checker
+import Foundation
 import Machine
 import Platform
 
@@ -77,25 +78,23 @@ func format3(_ x: Double) -> String {
     return "\(scaled / 1000).\(String(scaled % 1000 + 1000).dropFirst())"
 }
 
-func checkerScale(_ label: String, _ shape: ReferencePlatform.Shape) {
-    var platform = ReferencePlatform.make(shape)
-    platform.properties = platform.standardProperties
-    let ranges = platform.partitions.reduce(0) { $0 + $1.vtls.reduce(0) { $0 + $1.mappings.count } }
-    let clock = ContinuousClock()
-    var verdicts: [String: Int] = [:]
-    let elapsed = clock.measure {
-        for result in Checker(platform: platform).checkAll() { verdicts[result.verdict.word, default: 0] += 1 }
-    }
-    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    print("\(label): \(platform.partitions.count) partitions, \(ranges) ranges, \(platform.properties.count) standard questions in \(format3(seconds)) s \(verdicts.sorted { $0.key < $1.key })")
-}
-
 let arguments = CommandLine.arguments.dropFirst()
 do {
     if arguments.isEmpty || arguments.contains("ept") { try eptThroughput() }
-    if arguments.isEmpty || arguments.contains("small") { checkerScale("RP-S", ReferencePlatform.small) }
-    if arguments.contains("medium") { checkerScale("RP-M", ReferencePlatform.medium) }
-    if arguments.contains("large") { checkerScale("RP-L", ReferencePlatform.large) }
+    if arguments.first == "run", arguments.count >= 7, let shape = ReferencePlatform.Shape(arguments: arguments.dropFirst(2)) {
+        // A child of `slope`, `baseline` or a size: one run, then its record.
+        let perPage = arguments.contains("per-page")
+        let result = runScale(arguments[arguments.startIndex + 1], shape, perPage: perPage, budget: perPage ? 120 : nil)
+        print(result.line)
+        print(result.record)
+        exit(0)
+    }
+    for (name, label, shape) in [("small", "RP-S", ReferencePlatform.small), ("medium", "RP-M", ReferencePlatform.medium), ("large", "RP-L", ReferencePlatform.large)]
+    where arguments.isEmpty && name == "small" || arguments.contains(name) {
+        _ = child(label, shape)
+    }
+    if arguments.contains("slope") { slope() }
+    if arguments.contains("baseline") { baseline() }
     if arguments.contains("inputs") { largeInputs() }
 } catch {
     print("moat-bench: \(error)")

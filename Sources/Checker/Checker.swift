@@ -16,6 +16,9 @@ public struct CheckOptions: Sendable {
     public var timeoutMilliseconds: UInt32?
     /// Deterministic resource limit per solver query (Z3 `rlimit`).
     public var resourceLimit: UInt32?
+    /// Reason over address-range atoms and slice large queries (the default). Off, every path
+    /// is encoded as it stands: the straightforward baseline `moat-bench` measures against.
+    public var atoms = true
 
     public init(timeoutSeconds: Double? = nil, memoryLimitMegabytes: Int? = nil, timeoutMilliseconds: UInt32? = nil, resourceLimit: UInt32? = nil) {
         self.timeoutSeconds = timeoutSeconds
@@ -61,7 +64,7 @@ public struct Checker: Sendable {
         let paths: PathCache
 
         init(platform: Platform, options: CheckOptions) throws(SMTError) {
-            paths = PathCache(platform: platform)
+            paths = PathCache(platform: platform, atoms: options.atoms)
             search = try HandlerMoves(platform: platform, options: options, pathCache: paths)
             recheck = try HandlerMoves(platform: platform, options: options, pathCache: paths)
         }
@@ -127,7 +130,7 @@ public struct Checker: Sendable {
         }
         let direct = DirectReachability(platform: platform, capabilities: Capabilities(platform: platform, cache: cache), options: options)
         let world = World(platform: platform, state: saturated, cache: cache)
-        let outcome = world.paths.count + direct.targetRanges(property).count > Atoms.sliceThreshold
+        let outcome = Atoms.slices(world.paths.count + direct.targetRanges(property).count, options)
             ? try direct.searchSliced(property, world: world)
             : try direct.search(property, paths: world.goalPaths(for: property.goal), state: saturated)
         switch outcome {

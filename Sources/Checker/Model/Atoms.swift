@@ -43,4 +43,9 @@ extension Atoms {
     /// Above this many paths, queries are sliced to the paths that can matter and explanations
     /// summarise the others; below it every path is named (small models read as before).
     static let sliceThreshold = 32
+
+    /// Whether a query over `count` paths (and target ranges) is sliced under these options.
+    static func slices(_ count: Int, _ options: CheckOptions) -> Bool {
+        options.atoms && count > sliceThreshold
+    }
 }

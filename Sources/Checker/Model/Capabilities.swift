@@ -31,7 +31,7 @@ struct Capabilities {
     /// The CPU paths of a VTL: its EPT mappings cut by the protections higher VTLs place on it.
     func cpuPaths(of principal: Principal) -> [AccessPath] {
         guard let cache else { return Atoms.merge(computeCPUPaths(of: principal)) }
-        return cache.cpuPaths(of: principal) { Atoms.merge(computeCPUPaths(of: principal)) }
+        return cache.cpuPaths(of: principal) { cache.atoms ? Atoms.merge(computeCPUPaths(of: principal)) : computeCPUPaths(of: principal) }
     }
 
     private func computeCPUPaths(of principal: Principal) -> [AccessPath] {
@@ -65,7 +65,8 @@ struct Capabilities {
             return [AccessPath(medium: .dma(device.name), base: 0, size: physicalLimit, hpa: 0, rights: [.read, .write],
                                fact: "device '\(device.name)' has no IOMMU and reaches all physical memory by DMA", location: device.location)]
         }
-        return Atoms.merge(device.mappings.map { m in
+        let merge = cache?.atoms ?? true ? Atoms.merge : { $0 }
+        return merge(device.mappings.map { m in
             AccessPath(medium: .dma(device.name), base: m.gpa, size: m.size, hpa: m.hpa, rights: m.permissions.intersection([.read, .write]),
                        fact: "device '\(device.name)' maps bus addresses [\(hex(m.gpa)), \(hex(m.gpaEnd))) to \(m.target) with \(m.permissions)", location: m.location)
         })

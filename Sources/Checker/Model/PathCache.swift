@@ -8,12 +8,15 @@ import Platform
 /// re-check still asks its own solver every question its proof rests on.
 final class PathCache {
     let platform: Platform
+    /// Whether paths are merged into atoms (`CheckOptions.atoms`).
+    let atoms: Bool
     private var cpu: [Principal: [AccessPath]] = [:]
     private var executable: [Target: (ranges: [TargetRange], set: IntervalSet)] = [:]
     private var cores: [AttackState: World.Core] = [:]
 
-    init(platform: Platform) {
+    init(platform: Platform, atoms: Bool = true) {
         self.platform = platform
+        self.atoms = atoms
     }
 
     func cpuPaths(of principal: Principal, compute: () -> [AccessPath]) -> [AccessPath] {

@@ -46,7 +46,7 @@ final class HandlerMoves {
     init(platform: Platform, options: CheckOptions, pathCache: PathCache? = nil) throws(SMTError) {
         self.platform = platform
         self.options = options
-        self.pathCache = pathCache ?? PathCache(platform: platform)
+        self.pathCache = pathCache ?? PathCache(platform: platform, atoms: options.atoms)
         self.context = try Context()
         self.solver = try context.makeSolver(logic: "QF_BV")
         if let ms = options.timeoutMilliseconds { solver.setTimeout(milliseconds: ms) }
@@ -151,7 +151,7 @@ final class HandlerMoves {
                 var decided = true
                 for group in groups where move == nil {
                     // Sliced queries (large callers): no path at all, or no arguments even for any caller.
-                    if group.paths.count > Atoms.sliceThreshold, !recording,
+                    if Atoms.slices(group.paths.count, options), !recording,
                         impossible(world, group.paths, e, smm, constraint) || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label),
                             condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, smm: smm, constraint) { continue }
                     var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, inSMM: smm)

@@ -36,7 +36,7 @@ extension HandlerMoves {
                 if !world.smramAllows(cpu, [.read, .write], smm) { forbidden = smram.base..<smram.end }
             }
             self.forbidden = forbidden
-            self.sliced = callerPaths.count > Atoms.sliceThreshold
+            self.sliced = Atoms.slices(callerPaths.count, owner.options)
         }
 
         /// Excludes SMRAM from an address the handler touches, when it may not touch it.
