@@ -14,6 +14,9 @@ final class PathCache {
     private var executable: [Target: (ranges: [TargetRange], set: IntervalSet)] = [:]
     private var cores: [AttackState: World.Core] = [:]
 
+    /// Every host-physical address of a region with an owner: where standard questions look.
+    private(set) lazy var ownedRegions = IntervalSet(platform.regions.filter { $0.owner != nil }.map { $0.base..<$0.end })
+
     init(platform: Platform, atoms: Bool = true) {
         self.platform = platform
         self.atoms = atoms

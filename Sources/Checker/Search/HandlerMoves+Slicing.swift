@@ -10,7 +10,9 @@ import SMT
 /// - the same query with every caller- and state-specific part dropped (translations become
 ///   unconstrained addresses, reachable sets everything) is asked once per handler effect and
 ///   target. It over-approximates every caller's query, so when it is unsat so is each of them.
-/// Both only skip queries that would be unsat, so verdicts stay as they were.
+/// - before that, the caller-free query is asked once per handler effect for every owned region
+///   at once (when the target lies in one): unsat there, it is unsat for each target.
+/// All of these only skip queries that would be unsat, so verdicts stay as they were.
 extension HandlerMoves {
     struct SlicedKey: Hashable {
         var handler: Int
@@ -29,19 +31,37 @@ extension HandlerMoves {
                                _ constraint: (inout Query) -> Term?) -> Bool
     {
         if let hit = refutedForAnyCaller[key] { return hit }
+        var b = Query(owner: self, world: world, callerPaths: [], encoding: e, inSMM: smm)
+        b.callerFree = true
+        b.batch = pathCache.ownedRegions
+        if let c = constraint(&b), let kind = b.batchKind, b.batchCovers {
+            let batchKey = SlicedKey(handler: key.handler, effect: key.effect, label: "every owned region: \(kind)")
+            let refuted = refutedForAnyCaller[batchKey] ?? ask(condition && c)
+            refutedForAnyCaller[batchKey] = refuted
+            if refuted {
+                refutedForAnyCaller[key] = true
+                return true
+            }
+        }
         var q = Query(owner: self, world: world, callerPaths: [], encoding: e, inSMM: smm)
         q.callerFree = true
         guard let c = constraint(&q) else {
             refutedForAnyCaller[key] = false
             return false
         }
+        let refuted = ask(condition && c)
+        refutedForAnyCaller[key] = refuted
+        return refuted
+    }
+
+    /// Whether `constraint` is unsat (an unknown answer counts as not refuted).
+    private func ask(_ constraint: Term) -> Bool {
         solver.push()
-        solver.assert(condition && c)
+        solver.assert(constraint)
         queries += 1
         if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
         let refuted = solver.check().isUnsat
         solver.pop()
-        refutedForAnyCaller[key] = refuted
         return refuted
     }
 }

@@ -22,6 +22,19 @@ extension HandlerMoves {
         var callerFree = false
         /// Build only enough to find out whether the query is `impossible` (no big disjunctions).
         var probing = false
+        /// Ask for any of these host addresses instead of the target region (one query for every target).
+        var batch: IntervalSet?
+        /// In a batch: which effect constraint used it, and whether the target region lies inside it.
+        private(set) var batchKind: String?
+        private(set) var batchCovers = true
+
+        /// `t` lies in `region` — or, in a batch, in any of the batch's addresses.
+        private mutating func inTarget(_ t: Term, _ region: Region, _ kind: String) -> Term {
+            guard let batch else { return inRange(t, region.base..<region.end) }
+            batchKind = kind
+            batchCovers = batchCovers && batch.covers(region.base..<region.end)
+            return context.or(batch.intervals.map { inRange(t, $0) })
+        }
         /// A translation the constraint needs has no path: the query is unsat as built.
         private(set) var impossible = false
 
@@ -111,7 +124,7 @@ extension HandlerMoves {
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (h, exists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
-            if region.name.hasPrefix(HandlerMoves.entry("")) {
+            if region.name.hasPrefix(HandlerMoves.entry("")), batch == nil {
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
             let eight = bv(min(8, region.size))
@@ -119,14 +132,14 @@ extension HandlerMoves {
                 (off .== bv(0)) && (h .== bv(region.base)) && length.uge(eight),
                 (off &+ eight).ule(length) && (h &+ eight).ule(bv(region.end)),
             ]
-            return bound && exists && inRange(h, region.base..<region.end)
+            return bound && exists && inTarget(h, region, "lands")
         }
 
         /// Some byte copied from `region` ends where the attacker reads it.
         mutating func leaks(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, from region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (src, srcExists) = address(from, off, right: [], within: region.base..<region.end) else { return nil }
-            var c = bound && srcExists && inRange(src, region.base..<region.end)
+            var c = bound && srcExists && inTarget(src, region, "leaks")
             if case .result = to { return c }
             guard let (dst, dstExists) = address(to, off, right: .read) else { return nil }
             c = c && dstExists
@@ -139,7 +152,7 @@ extension HandlerMoves {
             let (off, bound) = offset(below: length)
             guard let (dst, dstExists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
             guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
-            var c = bound && dstExists && srcExists && inRange(dst, region.base..<region.end)
+            var c = bound && dstExists && srcExists && inTarget(dst, region, "smuggles")
             if case .host = from { c = c && inSet(src, world.reachable(.write)) }
             stagedSource = src
             let eight = bv(8)
@@ -208,7 +221,7 @@ extension HandlerMoves {
                 // addresses (DOMAIN.md §1.1: walk length 4); host addresses stay below MAXPHYADDR.
                 && size.ule(bv(1 << 30)) && gpa.ule(bv(1 << 48)) && hpa.ule(bv(1 << 52))
                 && (gpa &+ size).ule(bv(1 << 48)) && (hpa &+ size).ule(bv(1 << UInt64(world.platform.cpu.maxPhysAddr)))
-                && inRange(hpa &+ off, region.base..<region.end)
+                && inTarget(hpa &+ off, region, "maps")
         }
 
         /// A page-aligned guest-physical address with room for `size` bytes.

@@ -76,6 +76,13 @@ struct IntervalSet: Hashable {
         return nil
     }
 
+    /// Whether every address of `r` is in the set.
+    func covers(_ r: Range<UInt64>) -> Bool {
+        guard !r.isEmpty else { return true }
+        let i = firstIndex { $0.upperBound > r.lowerBound }
+        return i < intervals.count && intervals[i].lowerBound <= r.lowerBound && r.upperBound <= intervals[i].upperBound
+    }
+
     func contains(_ address: UInt64) -> Bool {
         let i = firstIndex { $0.upperBound > address }
         return i < intervals.count && intervals[i].contains(address)
