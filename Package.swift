@@ -50,7 +50,7 @@ let package = Package(
         .testTarget(name: "PlatformTests", dependencies: ["Platform"]),
         .testTarget(name: "MachineTests", dependencies: ["Machine", "Platform"]),
         .testTarget(name: "CheckerTests", dependencies: ["Checker", "Platform", "SMT"]),
-        .testTarget(name: "DifferentialTests", dependencies: ["Checker", "Machine", "Platform"], exclude: ["Findings"]),
+        .testTarget(name: "DifferentialTests", dependencies: ["Checker", "Machine", "Platform"], exclude: ["Findings", "Fixed"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Platform"]),
         .testTarget(
             name: "EndToEndTests",

@@ -92,17 +92,6 @@ struct DifferentialTests {
         }
     }
 
-    /// Findings/map-gpa-wraps.moat still crashes the checker (in a child process); the main
-    /// test keeps such platforms away from the checker (``KnownFinding/crash(_:)``).
-    @Test func theMapFindingStillCrashesTheChecker() async throws {
-        let platform = try Platform.load(path: KnownFinding.directory + "/map-gpa-wraps.moat").platform
-        #expect(KnownFinding.crash(platform) == "map-gpa-wraps.moat")
-        await #expect(processExitsWith: .failure, "if the checker no longer crashes, remove Findings/map-gpa-wraps.moat and KnownFinding.crash") {
-            let platform = try Platform.load(path: KnownFinding.directory + "/map-gpa-wraps.moat").platform
-            _ = Checker(platform: platform).checkAll()
-        }
-    }
-
     /// Every known finding still reproduces: when the checker is fixed, the finding (and its
     /// model under Findings/) goes.
     @Test(arguments: KnownFinding.all.map(\.file))

@@ -19,12 +19,16 @@ struct HandlerEncoding {
         case map(principal: Principal?, gpa: Term, size: Term, hpa: Term, permissions: Permissions)
         case setProtection(target: Principal, gpa: Term, size: Term, permissions: Permissions)
         case give(region: String, to: Principal, gpa: Term, permissions: Permissions)
+        case unmap(principal: Principal?, gpa: Term, size: Term)
         case call(Term)
         case shutdown
-        case other
+        case returnValue
     }
 
     struct EncodedEffect {
+        /// The handler reaches the effect: its guards so far hold, in enclosing branches too (a
+        /// `require` that fails in a branch stops the whole handler). That no earlier effect
+        /// stopped the handler or shut the platform down is the query's part (`Query.reached`).
         var condition: Term
         var kind: Kind
         var location: SourceLocation
@@ -49,7 +53,9 @@ struct HandlerEncoding {
 
     func parameter(_ name: String) -> Term? { parameters.first { $0.name == name }?.term }
 
-    private static func walk(_ body: [Statement], condition: Term, env: inout [String: Term], encoder: inout ExprEncoder, into effects: inout [EncodedEffect]) {
+    /// Encodes `body` under `condition`; returns the condition under which it runs to its end.
+    @discardableResult
+    private static func walk(_ body: [Statement], condition: Term, env: inout [String: Term], encoder: inout ExprEncoder, into effects: inout [EncodedEffect]) -> Term {
         var pc = condition
         for statement in body {
             switch statement.kind {
@@ -59,14 +65,17 @@ struct HandlerEncoding {
                 env[name] = encoder.value(e, env)
             case .conditional(let c, let then, let otherwise):
                 let cond = encoder.condition(c, env)
+                // A branch's names stay in it (the machine runs it on a copy of the environment).
                 var thenEnv = env
-                walk(then, condition: pc && cond, env: &thenEnv, encoder: &encoder, into: &effects)
+                let thenEnd = walk(then, condition: pc && cond, env: &thenEnv, encoder: &encoder, into: &effects)
                 var elseEnv = env
-                walk(otherwise, condition: pc && !cond, env: &elseEnv, encoder: &encoder, into: &effects)
+                let elseEnd = walk(otherwise, condition: pc && !cond, env: &elseEnv, encoder: &encoder, into: &effects)
+                pc = thenEnd || elseEnd
             case .effect(let effect):
                 effects.append(EncodedEffect(condition: pc, kind: encode(effect, env: env, encoder: &encoder), location: statement.location))
             }
         }
+        return pc
     }
 
     private static func encode(_ effect: Effect, env: [String: Term], encoder: inout ExprEncoder) -> Kind {
@@ -85,9 +94,10 @@ struct HandlerEncoding {
         case .map(let p, let gpa, let size, let hpa, let rights): return .map(principal: p, gpa: v(gpa), size: v(size), hpa: v(hpa), permissions: rights)
         case .setProtection(let target, let gpa, let size, let rights): return .setProtection(target: target, gpa: v(gpa), size: v(size), permissions: rights)
         case .give(let region, let to, let gpa, let rights): return .give(region: region, to: to, gpa: v(gpa), permissions: rights)
+        case .unmap(let p, let gpa, let size): return .unmap(principal: p, gpa: v(gpa), size: v(size))
         case .call(let target): return .call(v(target))
         case .shutdown: return .shutdown
-        case .unmap, .returnValue: return .other
+        case .returnValue: return .returnValue
         }
     }
 }

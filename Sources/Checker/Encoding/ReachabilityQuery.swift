@@ -22,8 +22,9 @@ struct ReachabilityQuery {
 
     private func bv(_ v: UInt64) -> Term { context.bv(v, width: width) }
 
-    /// Declares the SMRAM guards: which accesses may touch SMRAM. Returns (CPU allowed, DMA allowed, in-SMRAM).
-    func smramGuards(_ platform: Platform, state: AttackState = AttackState()) -> (cpu: Term, dma: Term, inSMRAM: Term) {
+    /// Declares the SMRAM guards: which accesses of `right` may touch SMRAM. Returns (CPU allowed,
+    /// DMA allowed, in-SMRAM).
+    func smramGuards(_ platform: Platform, state: AttackState = AttackState(), right: Permissions = .write) -> (cpu: Term, dma: Term, inSMRAM: Term) {
         guard let smm = platform.smm, let name = smm.smram, let region = platform.region(named: name) else {
             return (context.bool(true), context.bool(true), context.bool(false))
         }
@@ -44,7 +45,9 @@ struct ReachabilityQuery {
             facts.add(context.bool(true), "the attacker opened SMRAM through SMRAMC", at: smm.location)
             visible = context.bool(true)
         }
-        if state.smramCached {
+        // A write-back type lets writes outside SMM land in cache lines; reads of closed SMRAM still
+        // give all-ones (DOMAIN.md §7 row 16).
+        if state.smramCached && right.contains(.write) {
             facts.add(context.bool(true), "the attacker made SMRAM write-back cacheable through the MTRRs", at: smm.location)
             visible = context.bool(true)
         }

@@ -51,15 +51,25 @@ struct AttackSearch {
         }
     }
 
-    /// Applies every move until nothing changes.
+    /// A move that shuts the platform down ends the attack: no step happens after it (the
+    /// machine refuses every later step), so it is the last move of any sequence.
+    static func isTerminal(_ move: Move) -> Bool { move.gain.shutdown }
+
+    /// Applies every move that is not terminal until nothing changes. A reachable state is
+    /// included in the result, or is the result's subset joined with one terminal move's gain.
     func saturate(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> AttackState {
         var state = initial
         while true {
             if let reason = budget?.exhausted() { throw BudgetExhausted(reason: reason + " while saturating the attack state") }
-            let moves = generator.moves(in: state)
+            let moves = generator.moves(in: state).filter { !Self.isTerminal($0) }
             if moves.isEmpty { return state }
             for move in moves { state = state.union(move.gain) }
         }
+    }
+
+    /// The saturated state, or it after one last terminal move, meets the goal.
+    func reachesFromSaturated(_ saturated: AttackState, _ generator: MoveGenerator) -> Bool {
+        reaches(saturated) || generator.moves(in: saturated).contains { Self.isTerminal($0) && reaches(saturated.union($0.gain)) }
     }
 
     func search() throws -> Outcome {
@@ -67,7 +77,7 @@ struct AttackSearch {
     }
 
     func search(handlers: HandlerMoves) throws -> Outcome {
-        handlers.beginProperty(budget: budget)
+        handlers.beginProperty(budget: budget, attacker: property.attacker)
         let generator = MoveGenerator(platform: platform, property: property, handlers: handlers)
         let initial = initialState()
         if reaches(initial) {
@@ -77,7 +87,7 @@ struct AttackSearch {
         if !handlers.unknowns.isEmpty {
             return .unknown("the solver could not decide \(handlers.unknowns.count) handler quer\(handlers.unknowns.count == 1 ? "y" : "ies"): \(handlers.unknowns.prefix(3).joined(separator: "; "))")
         }
-        guard reaches(saturated) else {
+        guard reachesFromSaturated(saturated, generator) else {
             return .proved(saturated: saturated, refutedHandlers: handlers.refuted, queries: handlers.queries)
         }
         return try shortest(generator, from: initial)
@@ -93,6 +103,7 @@ struct AttackSearch {
         while cost < buckets.count {
             for (state, steps) in buckets[cost] where best[state] == cost {
                 if reaches(state) { return .attack(steps, shortest: true, note: nil) }
+                if state.shutdown { continue }
                 if let reason = budget?.exhausted() {
                     throw BudgetExhausted(reason: reason + " while searching for the shortest attack (an attack exists in the saturated state; none of fewer than \(cost) steps)")
                 }

@@ -64,7 +64,7 @@ struct DirectReachability {
         let query = try ReachabilityQuery(context: context, only: only)
         if let ms = options.timeoutMilliseconds { query.solver.setTimeout(milliseconds: ms) }
         if let limit = options.resourceLimit { query.solver.setRLimit(limit) }
-        let smram = query.smramGuards(platform, state: state)
+        let smram = query.smramGuards(platform, state: state, right: property.goal.verb == "read" ? .read : .write)
         let paths = given ?? capabilities.paths(of: property.attacker)
         switch property.goal {
         case .read:

@@ -21,17 +21,17 @@ extension HandlerMoves {
     }
 
     /// Whether the constraint needs a translation into a host range that no path of the caller reaches.
-    func impossible(_ world: World, _ paths: [AccessPath], _ e: HandlerEncoding, _ smm: Bool, _ constraint: (inout Query) -> Term?) -> Bool {
-        var probe = Query(owner: self, world: world, callerPaths: paths, encoding: e, inSMM: smm)
+    func impossible(_ world: World, _ paths: [AccessPath], _ e: HandlerEncoding, _ caller: Principal, _ smm: Bool, _ constraint: (inout Query) -> Term?) -> Bool {
+        var probe = Query(owner: self, world: world, callerPaths: paths, encoding: e, caller: caller, inSMM: smm)
         probe.probing = true
         return constraint(&probe) != nil && probe.impossible
     }
 
-    func refutedForEveryCaller(_ key: SlicedKey, condition: Term, _ world: World, encoding e: HandlerEncoding, smm: Bool,
+    func refutedForEveryCaller(_ key: SlicedKey, condition: Term, _ world: World, encoding e: HandlerEncoding, caller: Principal, smm: Bool,
                                _ constraint: (inout Query) -> Term?) -> Bool
     {
         if let hit = refutedForAnyCaller[key] { return hit }
-        var b = Query(owner: self, world: world, callerPaths: [], encoding: e, inSMM: smm)
+        var b = Query(owner: self, world: world, callerPaths: [], encoding: e, caller: caller, inSMM: smm)
         b.callerFree = true
         b.batch = pathCache.ownedRegions
         if let c = constraint(&b), let kind = b.batchKind, b.batchCovers {
@@ -43,7 +43,7 @@ extension HandlerMoves {
                 return true
             }
         }
-        var q = Query(owner: self, world: world, callerPaths: [], encoding: e, inSMM: smm)
+        var q = Query(owner: self, world: world, callerPaths: [], encoding: e, caller: caller, inSMM: smm)
         q.callerFree = true
         guard let c = constraint(&q) else {
             refutedForAnyCaller[key] = false

@@ -20,6 +20,7 @@ final class HandlerMoves {
         /// The world core (`World.Core.id`): it fixes the caller's paths and the reachable sets.
         var world: Int
         var done: Bool
+        var side: Set<Principal>
     }
     /// How many satisfiability checks this generator ran.
     var queries = 0
@@ -62,8 +63,13 @@ final class HandlerMoves {
         return name.hasPrefix(prefix) ? [name, String(name.dropFirst(prefix.count))] : [name]
     }
 
-    /// Starts the bookkeeping of a new property; cached answers stay, since they do not depend on it.
-    func beginProperty(budget: Budget?) {
+    /// The attacker and the devices assigned to it: the memory they own holds the attacker's bytes
+    /// without a write (the machine's `side(of:)`); a context taken over later does not add its own.
+    private(set) var side: Set<Principal> = []
+
+    /// Starts the bookkeeping of a new property; cached answers stay (their key holds the side).
+    func beginProperty(budget: Budget?, attacker: Principal) {
+        side = Set([attacker] + platform.devices.filter { $0.assignedTo == attacker }.map { .device($0.name) })
         refuted = []
         unknowns = []
         queries = 0
@@ -138,7 +144,7 @@ final class HandlerMoves {
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
-                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, done: false)
+                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, done: false, side: side)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
                     if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
@@ -152,29 +158,52 @@ final class HandlerMoves {
                 for group in groups where move == nil {
                     // Sliced queries (large callers): no path at all, or no arguments even for any caller.
                     if Atoms.slices(group.paths.count, options), !recording,
-                        impossible(world, group.paths, e, smm, constraint) || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label),
-                            condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, smm: smm, constraint) { continue }
-                    var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, inSMM: smm)
+                        impossible(world, group.paths, e, caller, smm, constraint)
+                            || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label),
+                                condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, caller: caller, smm: smm, constraint) { continue }
+                    var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, caller: caller, inSMM: smm)
                     guard let c = constraint(&q) else { continue }
                     if q.sliced, q.impossible { continue }
+                    // The effect as one step of the whole invocation (HandlerSequence.swift).
+                    let sequence = q.sequence(k)
                     solver.push()
-                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && q.earlierEffectsRan(e.effects[..<k]))
+                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && sequence.precise)
+                    solver.push()
+                    solver.assert(sequence.strict)
+                    var pushed = 1
                     queries += 1
                     if let left = budget?.remainingMilliseconds { solver.setTimeout(milliseconds: min(left, options.timeoutMilliseconds ?? left)) }
                     var answer = solver.check()
-                    // Clearer witnesses when there are some: stronger constraints, tried in order.
-                    var pushed = 0
+                    if answer.isUnsat {
+                        // Only witnesses where another effect disturbs the bytes this one rests on: the
+                        // search cannot tell what those bytes are then, so the query is undecided.
+                        solver.pop()
+                        pushed = 0
+                        queries += 1
+                        if !solver.check().isUnsat {
+                            decided = false
+                            unknowns.append("\(e.handler.title) (\(label)): another effect of the handler may overwrite the bytes this one moves, or change the caller's translation before it")
+                        }
+                    }
+                    // Better witnesses when there are some, tried in order: one after which the platform
+                    // still runs, one that needs no staging or later read step (a shorter move), then clearer ones.
                     if answer.isSat {
-                        for preferred in q.preferred {
-                            solver.push()
-                            solver.assert(preferred)
-                            let better = solver.check()
-                            if better.isSat {
-                                answer = better
-                                pushed = 1
-                                break
+                        let noShutdown = !sequence.laterShutdown
+                        let shorter = [q.unstaged(), q.observedAtOnce].compactMap { $0 }
+                        let choices = shorter.isEmpty ? [noShutdown] : [noShutdown && context.and(shorter), noShutdown, context.and(shorter)]
+                        for candidates in [choices, q.preferred] {
+                            // The first candidate that is sat stays asserted.
+                            for candidate in candidates {
+                                solver.push()
+                                solver.assert(candidate)
+                                let better = solver.check()
+                                if better.isSat {
+                                    answer = better
+                                    pushed += 1
+                                    break
+                                }
+                                solver.pop()
                             }
-                            solver.pop()
                         }
                     }
                     if recording {
@@ -183,9 +212,19 @@ final class HandlerMoves {
                     }
                     switch answer {
                     case .sat(let model):
-                        if let (g, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
+                        if let (gained, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
+                            // A later `shutdown` of the same call ends the attack: the move is terminal.
+                            var g = gained
+                            if (try? model.bool(sequence.laterShutdown)) == true { g.shutdown = true }
                             let staging = (try? q.staging(model)) ?? []
-                            move = Move(steps: group.prefix + extraSteps + staging + [call], gain: g, label: "\(e.handler.title): \(label)")
+                            let observation = (try? q.observation(model)) ?? []
+                            if g.shutdown && !observation.isEmpty {
+                                // Nothing is read after a shutdown; the query did not settle whether it must be.
+                                decided = false
+                                unknowns.append("\(e.handler.title) (\(label)): the platform shuts down before the attacker reads the bytes")
+                                break
+                            }
+                            move = Move(steps: group.prefix + extraSteps + staging + [call] + observation, gain: g, label: "\(e.handler.title): \(label)")
                         }
                     case .unsat:
                         break
@@ -224,7 +263,8 @@ final class HandlerMoves {
                 }
             case .leak(let source, let length, let to):
                 guard readTargets.contains(where: { $0.name == source }), !world.state.read.contains(source) else { continue }
-                attempt("leak \(source)", { q in q.readable(to, length: length) }) { _, _ in
+                let leaked = platform.region(named: source).map { $0.base..<$0.end } ?? 0..<0
+                attempt("leak \(source)", { q in q.readable(to, length: length, of: leaked) }) { _, _ in
                     var g = AttackState(); g.read = [source]; return (g, [])
                 }
             case .map(let principal, let gpa, let size, let hpa, let rights):
@@ -263,6 +303,7 @@ final class HandlerMoves {
                 }
                 guard !world.state.injected.contains(owner) else { continue }
                 attempt("run attacker code as \(owner)", { q in
+                    q.keeps = [.earlier(address, .attackers)]
                     var c = q.inSet(address, writable)
                     if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }
                     return c
@@ -276,7 +317,7 @@ final class HandlerMoves {
                 attempt("shut down", { q in q.context.bool(true) }) { _, _ in
                     var g = AttackState(); g.shutdown = true; return (g, [])
                 }
-            case .other:
+            case .unmap, .returnValue:
                 continue
             }
         }

@@ -8,14 +8,27 @@ extension HandlerMoves {
         let world: World
         let callerPaths: [AccessPath]
         let encoding: HandlerEncoding
-        /// SMRAM, when this handler's accesses may not touch it: the hypervisor runs outside SMM, so
-        /// SMRR and a closed SMRAM stop its accesses as they stop a guest's (DOMAIN.md §5.1–5.2).
-        let forbidden: Range<UInt64>?
+        /// Who set the handler off, and whether SMM runs it (then `guest` operands are physical).
+        let caller: Principal
+        let inSMM: Bool
+        /// SMRAM, when this handler may not read it, and when it may not write it: the hypervisor
+        /// runs outside SMM, so SMRR and a closed SMRAM stop its accesses as they stop a guest's
+        /// (DOMAIN.md §5.1–5.2); a write-back memory type lets writes in, never reads (§7 row 16).
+        let forbiddenRead: Range<UInt64>?
+        let forbiddenWrite: Range<UInt64>?
         private var fresh = 0
         /// Stronger constraints giving clearer witnesses, tried in order once the query is sat.
         var preferred: [Term] = []
         /// A source address whose bytes the attacker must put there before the handler copies them.
         var stagedSource: Term?
+        /// The byte of the effect the move rests on, and its operands: every byte before it must move.
+        var moved: (from: HandlerEncoding.Place?, to: HandlerEncoding.Place?, off: Term)?
+        /// Bytes the move rests on that other effects of the handler must leave alone.
+        var keeps: [Keep] = []
+        /// For bytes left at a host address: the caller observes them at once (it reads the first
+        /// byte the effect writes); otherwise the attacker reads `laterRead` in a step after the call.
+        var observedAtOnce: Term?
+        var laterRead: Term?
         /// Whether the query is sliced (a caller with many paths; see `HandlerMoves+Slicing`).
         let sliced: Bool
         /// Drop every caller- and state-specific constraint (the over-approximation asked once per effect).
@@ -38,23 +51,45 @@ extension HandlerMoves {
         /// A translation the constraint needs has no path: the query is unsat as built.
         private(set) var impossible = false
 
-        init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
+        /// A byte the move rests on, and what it must hold.
+        enum Keep {
+            /// Host-physical memory the effect reads or runs: no earlier effect may overwrite it.
+            case earlier(Term, Want)
+            /// Host-physical memory the effect leaves for the attacker: no later effect may overwrite it.
+            case later(Term, Want)
+            /// Byte `index` of `result`: no later effect may overwrite it before the handler returns.
+            case laterResult(Term, Want)
+        }
+
+        /// What a byte the move rests on must hold: the attacker's, or a byte of a target region.
+        enum Want {
+            case attackers
+            case region(Range<UInt64>)
+        }
+
+        init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, caller: Principal, inSMM: Bool) {
             self.owner = owner
             self.world = world
             self.callerPaths = callerPaths
             self.encoding = encoding
-            var forbidden: Range<UInt64>?
+            self.caller = caller
+            self.inSMM = inSMM
+            var forbiddenRead: Range<UInt64>?
+            var forbiddenWrite: Range<UInt64>?
             if !inSMM, let smm = world.platform.smm, let smram = world.smram {
                 let cpu = AccessPath(medium: .physical(.hypervisor), base: 0, size: 1, hpa: 0, rights: [.read, .write], fact: "", location: .synthetic)
-                if !world.smramAllows(cpu, [.read, .write], smm) { forbidden = smram.base..<smram.end }
+                if !world.smramAllows(cpu, .read, smm) { forbiddenRead = smram.base..<smram.end }
+                if !world.smramAllows(cpu, .write, smm) { forbiddenWrite = smram.base..<smram.end }
             }
-            self.forbidden = forbidden
+            self.forbiddenRead = forbiddenRead
+            self.forbiddenWrite = forbiddenWrite
             self.sliced = Atoms.slices(callerPaths.count, owner.options)
         }
 
-        /// Excludes SMRAM from an address the handler touches, when it may not touch it.
-        private func allowed(_ h: Term) -> Term {
-            guard let forbidden, !callerFree else { return context.bool(true) }
+        /// Excludes SMRAM from an address the handler reads (`access` .read) or writes, when it
+        /// may not; the machine reads all-ones there and drops writes.
+        private func allowed(_ h: Term, _ access: Permissions) -> Term {
+            guard let forbidden = access.contains(.read) ? forbiddenRead : forbiddenWrite, !callerFree else { return context.bool(true) }
             return !inRange(h, forbidden)
         }
 
@@ -84,35 +119,41 @@ extension HandlerMoves {
             if impossible { return context.bool(false) }
             var paths = callerPaths
             if sliced, let within {
-                guard world.core.hostSet(of: callerPrincipal).lowest(in: within) != nil else {
+                guard world.core.hostSet(of: caller).lowest(in: within) != nil else {
                     impossible = true
                     return context.bool(false)
                 }
-                if probing { return context.bool(true) }
                 paths = paths.filter { $0.hpa < within.upperBound && within.lowerBound < $0.hpa &+ $0.size }
             }
             if probing { return context.bool(true) }
             return context.or(paths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
-                inRange(g, p.base..<(p.base &+ p.size)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
+                inRange(g, Self.guestRange(p)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
             })
         }
 
-        /// The host-physical address of byte `off` of an operand, with the constraint that it exists.
-        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions, within: Range<UInt64>? = nil) -> (Term, Term)? {
+        /// A path's guest-physical range (never a wrapping one).
+        static func guestRange(_ p: AccessPath) -> Range<UInt64> {
+            p.base..<(p.base.addingReportingOverflow(p.size).overflow ? UInt64.max : p.base + p.size)
+        }
+
+        /// The host-physical address of byte `off` of an operand, with the constraint that it exists
+        /// and that the handler may `access` it there (.read for a source, .write for a destination).
+        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions, access: Permissions,
+                                      within: Range<UInt64>? = nil) -> (Term, Term)? {
             switch place {
             case .host(let e):
-                return (e &+ off, allowed(e &+ off))
+                return (e &+ off, allowed(e &+ off, access))
             case .guest(let e):
+                // Only SMM takes `guest` operands as physical; the hypervisor walks the caller's EPT,
+                // whatever (if anything) it maps.
+                if inSMM { return (e &+ off, allowed(e &+ off, access)) }
                 if callerFree { return (variable("h"), context.bool(true)) }
-                if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, allowed(e &+ off)) }
                 let h = variable("h")
-                return (h, translates(e &+ off, to: h, right: right, within: within) && allowed(h))
+                return (h, translates(e &+ off, to: h, right: right, within: within) && allowed(h, access))
             case .result:
                 return nil
             }
         }
-
-        private var callerPrincipal: Principal { callerPaths.first?.actor ?? .smm }
 
         private mutating func offset(below length: Term) -> (Term, Term) {
             let off = variable("off")
@@ -123,7 +164,9 @@ extension HandlerMoves {
         /// of 8 bytes named by `HandlerMoves.entry`), the effect covers all of it from its first byte.
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (h, exists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
+            guard let (h, exists) = address(to, off, right: [], access: .write, within: region.base..<region.end) else { return nil }
+            moved = (nil, to, off)
+            keeps = [.later(h, .attackers)]
             if region.name.hasPrefix(HandlerMoves.entry("")), batch == nil {
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
@@ -138,78 +181,94 @@ extension HandlerMoves {
         /// Some byte copied from `region` ends where the attacker reads it.
         mutating func leaks(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, from region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (src, srcExists) = address(from, off, right: [], within: region.base..<region.end) else { return nil }
+            guard let (src, srcExists) = address(from, off, right: [], access: .read, within: region.base..<region.end) else { return nil }
             var c = bound && srcExists && inTarget(src, region, "leaks")
-            if case .result = to { return c }
-            guard let (dst, dstExists) = address(to, off, right: .read) else { return nil }
+            moved = (from, to, off)
+            let secret = Want.region(region.base..<region.end)
+            keeps = [.earlier(src, secret)]
+            // Only the 8 bytes of the register reach the caller, as they are when the handler returns.
+            if case .result = to {
+                keeps.append(.laterResult(off, secret))
+                return c && off.ult(bv(8))
+            }
+            guard let (dst, dstExists) = address(to, off, right: .read, access: .write) else { return nil }
             c = c && dstExists
-            if case .host = to { c = c && inSet(dst, world.reachable(.read)) }
+            if let e = physical(to) {
+                c = c && inSet(dst, world.reachable(.read))
+                keeps.append(.later(dst, secret))
+                observedAtOnce = callerReads(e)
+                laterRead = dst
+            }
             return c
         }
 
         /// Some byte the attacker controls is copied into `region`.
         mutating func smuggles(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, into region: Region) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (dst, dstExists) = address(to, off, right: [], within: region.base..<region.end) else { return nil }
-            guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
+            guard let (dst, dstExists) = address(to, off, right: [], access: .write, within: region.base..<region.end) else { return nil }
+            guard let (src, srcExists) = address(from, off, right: .write, access: .read) else { return nil }
             var c = bound && dstExists && srcExists && inTarget(dst, region, "smuggles")
-            if case .host = from { c = c && inSet(src, world.reachable(.write)) }
+            // A physical source (`host`, or `guest` in SMM) holds the attacker's bytes where it can write them.
+            if physical(from) != nil { c = c && inSet(src, world.reachable(.write)) }
             stagedSource = src
+            moved = (from, to, off)
+            keeps = [.earlier(src, .attackers), .later(dst, .attackers)]
             let eight = bv(8)
             preferred = [(off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))]
             return c
-        }
-
-        /// A handler stops at the first guest page it cannot translate, so an effect runs only if
-        /// every earlier effect that ran could reach its guest operands. We require the first and
-        /// last byte of each (implied by the machine's rule, so this stays an over-approximation).
-        mutating func earlierEffectsRan(_ earlier: ArraySlice<HandlerEncoding.EncodedEffect>) -> Term {
-            guard world.platform.vtl(of: callerPrincipal) != nil, !callerFree else { return context.bool(true) }
-            var all: [Term] = []
-            for effect in earlier {
-                var places: [(HandlerEncoding.Place, Term)] = []
-                switch effect.kind {
-                case .copy(let from, let to, let length): places = [(from, length), (to, length)]
-                case .write(let to, let length): places = [(to, length)]
-                case .leak(_, let length, let to): places = [(to, length)]
-                default: break
-                }
-                for (place, length) in places {
-                    guard case .guest(let e) = place else { continue }
-                    let last = e &+ (length &- bv(1))
-                    let reachable = (length .== bv(0)) || (mapped(e) && (mapped(last) || length.ugt(bv(HandlerMoves.effectLimit))))
-                    all.append(effect.condition.implies(reachable))
-                }
-            }
-            return context.and(all)
-        }
-
-        /// `g` lies in some page of the caller's translation.
-        private func mapped(_ g: Term) -> Term {
-            // Sliced: the union of the caller's guest ranges, merged (the same set, fewer disjuncts).
-            if probing { return context.bool(true) }
-            if sliced { return inSet(g, IntervalSet(callerPaths.map { $0.base..<($0.base &+ $0.size) })) }
-            return context.or(callerPaths.map { inRange(g, $0.base..<($0.base &+ $0.size)) })
         }
 
         /// A write step that puts the attacker's bytes at the copy's source, unless the source already
         /// lies in memory the attacker owns (whose bytes are the attacker's by definition).
         func staging(_ model: Model) throws(SMTError) -> [Step] {
             guard let stagedSource, let h = try model.uint64(stagedSource) else { return [] }
-            let owners = world.state.controls
+            let owners = owner.side
             if let region = world.platform.region(containing: h), let owner = region.owner, owners.contains(owner) { return [] }
             guard let (path, address, hpa) = world.find(.write, in: h..<h + 8) else { return [] }
             return world.accessStep(.write, path: path, address: address, hpa: hpa)
         }
 
         /// The destination is somewhere the attacker reads (a leak of `length` > 0 bytes).
-        mutating func readable(_ to: HandlerEncoding.Place, length: Term) -> Term? {
+        mutating func readable(_ to: HandlerEncoding.Place, length: Term, of secret: Range<UInt64>) -> Term? {
             let nonEmpty = length.ugt(bv(0))
-            if case .result = to { return nonEmpty }
-            guard let (dst, exists) = address(to, bv(0), right: .read) else { return nil }
+            moved = (nil, to, bv(0))
+            if case .result = to {
+                keeps = [.laterResult(bv(0), .region(secret))]
+                return nonEmpty
+            }
+            guard let (dst, exists) = address(to, bv(0), right: .read, access: .write) else { return nil }
             var c = nonEmpty && exists
-            if case .host = to { c = c && inSet(dst, world.reachable(.read)) }
+            if let e = physical(to) {
+                c = c && inSet(dst, world.reachable(.read))
+                keeps = [.later(dst, .region(secret))]
+                observedAtOnce = callerReads(e)
+                laterRead = dst
+            }
             return c
+        }
+
+        /// The operand's base when it is a host-physical address (`host`, or `guest` in SMM).
+        private func physical(_ place: HandlerEncoding.Place) -> Term? {
+            switch place {
+            case .host(let e): e
+            case .guest(let e): inSMM ? e : nil
+            case .result: nil
+            }
+        }
+
+        /// The caller's own translation reads host-physical `h` (the machine's `callerCanRead`).
+        private func callerReads(_ h: Term) -> Term {
+            if caller == .hypervisor || caller == .smm { return context.bool(true) }
+            return context.or(callerPaths.filter { $0.rights.contains(.read) && $0.prefix.isEmpty && $0.actor == caller }.map { p in
+                inRange(h, p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))
+            })
+        }
+
+        /// A read step after the call, when the caller did not observe the bytes at once.
+        func observation(_ model: Model) throws(SMTError) -> [Step] {
+            guard let laterRead, let observedAtOnce, try model.bool(observedAtOnce) != true, let h = try model.uint64(laterRead),
+                  let (path, address, hpa) = world.find(.read, in: h..<h + 1) else { return [] }
+            return world.accessStep(.read, path: path, address: address, hpa: hpa)
         }
 
         /// A page-granular mapping whose host range overlaps `region`.

@@ -19,9 +19,7 @@ struct KnownFinding: Sendable {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Findings").path
 
-    static let all: [KnownFinding] = [ownMemory, handlerPlantsCode, firstByteOfEntry, partialEffects, remapAnyByte,
-                                      overwrittenRead, overwrittenResult, smramReadAfterPoisoning, stagingStep, shutdownEnds,
-                                      copyBesideEntry, effectsInOrder, callerWithoutMappings]
+    static let all: [KnownFinding] = [ownMemory, handlerPlantsCode, firstByteOfEntry, remapAnyByte, overwrittenRead, copyBesideEntry]
 
     // MARK: - Helpers
 
@@ -100,14 +98,6 @@ struct KnownFinding: Sendable {
         }
     }
 
-    /// The checker lets any byte of a handler's effect land on its own; the machine stops an
-    /// effect at its first byte whose address is unmapped or at or above 2^52, as a
-    /// hypervisor's copy from a guest fails at the first bad page.
-    static let partialEffects = KnownFinding(file: "effects-stop-at-the-first-bad-byte.moat", kinds: [.refutedAttack]) { d, p in
-        guard let m = machine(p, d, d.checkerSteps) else { return false }
-        return m.events.contains { $0.text.contains("stops:") && ($0.text.contains("is not mapped for") || $0.text.contains("at or above 2^52")) }
-    }
-
     /// The checker rewrites a translation's entry when the attacker can write any byte of the
     /// region that holds the tables; the machine needs a writable translation of the entry.
     static let remapAnyByte = KnownFinding(file: "remap-needs-the-entry.moat", kinds: [.refutedAttack]) { d, _ in
@@ -128,47 +118,6 @@ struct KnownFinding: Sendable {
         } && machine(p, d, steps)?.origins.origin(at: hpa) == .attacker
     }
 
-    /// The checker takes every copy into `result` as observed; the caller sees only what
-    /// `result` holds when the handler returns, after later effects overwrote it.
-    static let overwrittenResult = KnownFinding(file: "result-overwritten.moat", kinds: [.refutedAttack]) { d, p in
-        guard case .read = d.property.goal, let last = d.checkerSteps?.last, isHandlerCall(last) else { return false }
-        let handlers = p.hypervisor.handlers + (p.smm?.handlers ?? [])
-        return handlers.contains { h in
-            h.body.filter {
-                switch $0.kind {
-                case .effect(.copy(_, .result, _)), .effect(.leakUninitialised(_, _, .result)), .effect(.returnValue),
-                     .effect(.write(.result, _)): true
-                default: false
-                }
-            }.count >= 2
-        }
-    }
-
-    /// After SMRAM is made write-back (cache poisoning, which lets writes in), the checker also
-    /// lets the hypervisor's handlers read SMRAM; reads of closed SMRAM still give all-ones.
-    static let smramReadAfterPoisoning = KnownFinding(file: "smram-read-after-poisoning.moat", kinds: [.refutedAttack]) { d, p in
-        guard case .read = d.property.goal, let m = machine(p, d, d.checkerSteps) else { return false }
-        return m.events.contains { $0.text.contains("is closed to accesses outside SMM") }
-            && d.checkerSteps?.contains { if case .msr(Layout.mtrrPhysMask0, _, true) = $0.action { true } else { false } } == true
-    }
-
-    /// The checker stages a copy's source with a write when the solver picks a source outside
-    /// the attacker's own memory, although a source inside it needs no write: the attack is
-    /// one step longer than the shortest.
-    static let stagingStep = KnownFinding(file: "staging-adds-a-step.moat", kinds: [.notShortest]) { d, _ in
-        guard let checker = d.checkerSteps, let explorer = d.explorerSteps else { return false }
-        return checker.contains(where: isWrite) && checker.filter { !isWrite($0) }.count <= explorer.count
-            && explorer.contains(where: isHandlerCall)
-    }
-
-    /// The checker takes a handler's effects one by one, ignoring its `shutdown`: the platform
-    /// is down after it, so no later effect of the handler and no later step happens.
-    static let shutdownEnds = KnownFinding(file: "shutdown-ends-the-attack.moat", kinds: [.refutedAttack]) { d, p in
-        if d.detail.contains("the platform already shut down") { return true }
-        guard let m = machine(p, d, d.checkerSteps) else { return false }
-        return m.events.contains { $0.text.hasSuffix("stops: shutdown") }
-    }
-
     /// A copy counts for the checker as code planted at an entry point when any of the entry's
     /// 8 bytes receives one; the context starts at the first byte, which may stay its own.
     static let copyBesideEntry = KnownFinding(file: "copy-beside-the-entry-point.moat", kinds: [.refutedAttack]) { d, p in
@@ -179,44 +128,5 @@ struct KnownFinding: Sendable {
         return entries.contains { e in
             !m.isAttackers(m.origins.origin(at: e), side: side) && (1..<8).contains { m.isAttackers(m.origins.origin(at: e + UInt64($0)), side: side) }
         }
-    }
-
-    /// The checker decides each effect of a handler on its own; the machine runs them in order,
-    /// so an earlier copy can overwrite the bytes a later `call` was to run.
-    static let effectsInOrder = KnownFinding(file: "effects-run-in-order.moat", kinds: [.refutedAttack]) { d, p in
-        guard case .exec = d.property.goal, let last = d.checkerSteps?.last, isHandlerCall(last),
-              let m = machine(p, d, d.checkerSteps), !m.events.contains(where: { $0.text.contains("stops:") }) else { return false }
-        let handlers = p.hypervisor.handlers + (p.smm?.handlers ?? [])
-        return handlers.contains { h in
-            let effects = h.body.compactMap { if case .effect(let e) = $0.kind { e } else { nil } }
-            guard let call = effects.firstIndex(where: { if case .call = $0 { true } else { false } }) else { return false }
-            return effects[..<call].contains { if case .copy = $0 { true } else if case .write = $0 { true } else { false } }
-        }
-    }
-
-    /// A caller with no memory paths has its `guest` operands read as physical by the checker
-    /// (its principal falls back to SMM's); the hypervisor translates them through its EPT.
-    static let callerWithoutMappings = KnownFinding(file: "caller-without-mappings.moat", kinds: [.refutedAttack]) { d, p in
-        d.checkerSteps?.contains { s in
-            guard isHandlerCall(s), let vtl = p.vtl(of: s.actor) else { return false }
-            return vtl.mappings.isEmpty && vtl.vmcs.eptEnabled
-        } == true
-    }
-
-    /// The finding that makes the checker crash on `platform`, which the test must then not
-    /// hand to the checker (a crash would end the test process): a `map` effect whose
-    /// guest-physical address the caller chooses (Findings/map-gpa-wraps.moat).
-    static func crash(_ platform: Platform) -> String? {
-        func chosen(_ body: [Statement]) -> Bool {
-            body.contains { s in
-                switch s.kind {
-                case .effect(.map(_, let gpa, _, _, _)): !gpa.names.isEmpty
-                case .conditional(_, let t, let e): chosen(t) || chosen(e)
-                default: false
-                }
-            }
-        }
-        let handlers = platform.hypervisor.handlers + (platform.smm?.handlers ?? [])
-        return handlers.contains { chosen($0.body) } ? "map-gpa-wraps.moat" : nil
     }
 }
