@@ -20,6 +20,7 @@ final class HandlerMoves {
         var callerPaths: [AccessPath]
         var readable: IntervalSet
         var writable: IntervalSet
+        var owned: IntervalSet
         var done: Bool
     }
     /// How many satisfiability checks this generator ran.
@@ -33,6 +34,9 @@ final class HandlerMoves {
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
     var recording = false
     private(set) var recorded: [(label: String, answer: String, text: String)] = []
+
+    /// The attacker's own data, for the property whose moves are being listed.
+    private(set) var data: AttackerData?
 
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
@@ -48,7 +52,7 @@ final class HandlerMoves {
         if let r = options.resourceLimit { solver.setRLimit(r) }
     }
 
-    /// The fact name for "the attacker's bytes are at the entry point of this region".
+    /// The fact name for "the attacker's bytes are at the entry point of this region" (SMRAM's, where SMM starts at an SMI).
     static func entry(_ region: String) -> String { "entry point of \(region)" }
 
     /// Writing an entry point also writes its region.
@@ -80,11 +84,14 @@ final class HandlerMoves {
 
     // MARK: - Moves
 
-    func moves(_ world: World, relevant: [Region], goal: Goal) -> [Move] {
+    /// The moves through every handler. `victims` are the contexts in which running the
+    /// attacker's bytes adds a fact (a handler that writes or copies them where one fetches plants code).
+    func moves(_ world: World, relevant: [Region], goal: Goal, data: AttackerData, victims: [Principal]) -> [Move] {
+        self.data = data
         var result: [Move] = []
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
-                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal)
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal, victims: victims)
             }
         }
         return result
@@ -115,7 +122,7 @@ final class HandlerMoves {
         }
     }
 
-    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal) -> [Move] {
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, victims: [Principal]) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
@@ -123,17 +130,29 @@ final class HandlerMoves {
         let writable = world.reachable(.write)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         let readTargets = goal.verb == "read" ? relevant : []
-        // Planting code counts only where the context starts running it: the first bytes of hypervisor
-        // code, and SMBASE + 0x8000 in SMRAM (Layout.smmEntryOffset).
-        var entryPoints = hvCode.map { Region(name: Self.entry($0.name), base: $0.base, size: 8, owner: $0.owner, kind: $0.kind, isSecret: false, location: $0.location) }
+        // SMM starts running at an SMI from the first byte of its entry point, SMBASE + 0x8000
+        // (Layout.smmEntryOffset): planting code there is a fact the next SMI turns into control.
+        var entryPoints: [Region] = []
         if let smram = world.smram {
-            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 8, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
+            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
         }
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
+        // The hypervisor and the VTLs run code wherever they fetch: a byte of the attacker's planted
+        // there runs next (code integrity, for the attacker's own contexts: written bytes, kernel-mode fetches).
+        let plantable: [(victim: Principal, ranges: [TargetRange], ownedCounts: Bool)] = victims.compactMap { victim in
+            switch victim {
+            case .hypervisor, .vtl: break
+            case .smm, .device: return nil
+            }
+            let ownedCounts = !(data?.side.contains(victim) ?? false)
+            var ranges = world.capabilities.executable(by: .principal(victim)).filter { ownedCounts || $0.path?.rights.contains(.execute) ?? true }
+            if let smram = world.smram { ranges = ranges.flatMap { $0.outside(smram.base..<smram.end) } }
+            return ranges.isEmpty ? nil : (victim, ranges, ownedCounts)
+        }
         for (k, effect) in e.effects.enumerated() {
             func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
                 let key = QueryKey(handler: index, effect: k, caller: caller, label: label, callerPaths: callerPaths, readable: readable, writable: writable,
-                                   done: false)
+                                   owned: data?.owned ?? IntervalSet(), done: false)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
                     if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
@@ -179,7 +198,10 @@ final class HandlerMoves {
                     case .sat(let model):
                         if let (g, extraSteps) = try? gain(model, q), let call = try? triggerStep(e, caller: caller, model: model) {
                             let staging = (try? q.staging(model)) ?? []
-                            move = Move(steps: group.prefix + extraSteps + staging + [call], gain: g, label: "\(e.handler.title): \(label)")
+                            if let run = try? q.execution(model) {
+                                move = Move(steps: group.prefix + extraSteps + staging + [call] + run, gain: g, label: "\(e.handler.title): \(label)",
+                                            clobbers: writes(e, model, callerPaths: group.paths))
+                            }
                         }
                     case .unsat:
                         break
@@ -205,6 +227,11 @@ final class HandlerMoves {
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
+                for p in plantable {
+                    attempt("plant code for \(p.victim)", { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                    }
+                }
             case .copy(let from, let to, let length):
                 for region in readTargets where !world.state.read.contains(region.name) {
                     attempt("read \(region.name)", { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
@@ -214,6 +241,11 @@ final class HandlerMoves {
                 for region in writeTargets where !world.state.written.contains(region.name) {
                     attempt("copy into \(region.name)", { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
+                    }
+                }
+                for p in plantable {
+                    attempt("copy code for \(p.victim)", { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
                     }
                 }
             case .leak(let source, let length, let to):
@@ -256,13 +288,18 @@ final class HandlerMoves {
                     }
                 }
                 guard !world.state.injected.contains(owner) else { continue }
+                // The attacker's own memory holds its code already (outside SMRAM, which a call from the
+                // hypervisor cannot fetch while closed).
+                let ownCode = world.smram.map { (data?.owned ?? IntervalSet()).subtracting($0.base..<$0.end) } ?? data?.owned ?? IntervalSet()
                 attempt("run attacker code as \(owner)", { q in
-                    var c = q.inSet(address, writable)
+                    var c = q.inSet(address, writable) || q.inSet(address, ownCode)
                     if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }
                     return c
                 }) { model, _ throws(SMTError) in
-                    guard let target = try model.uint64(address), let (path, a, h) = world.find(.write, in: target..<target + 1) else { return nil }
+                    guard let target = try model.uint64(address) else { return nil }
                     var g = AttackState(); g.controls = [owner]; g.injected = [owner]
+                    if ownCode.contains(target) { return (g, []) }
+                    guard let (path, a, h) = world.find(.write, in: target..<target + 1) else { return nil }
                     return (g, world.accessStep(.write, path: path, address: a, hpa: h))
                 }
             case .shutdown:
@@ -275,6 +312,39 @@ final class HandlerMoves {
             }
         }
         return result
+    }
+
+    /// The host-physical bytes a call with the model's arguments may write (every `write` and
+    /// `copy` whose condition holds, guest operands through the caller's paths): bytes that hold
+    /// the attacker's data, or copies, afterwards, not their owner's.
+    private func writes(_ e: HandlerEncoding, _ model: Model, callerPaths: [AccessPath]) -> IntervalSet {
+        var set = IntervalSet()
+        for effect in e.effects {
+            let place: HandlerEncoding.Place, length: Term
+            switch effect.kind {
+            case .write(let to, let l): (place, length) = (to, l)
+            case .copy(_, let to, let l): (place, length) = (to, l)
+            default: continue
+            }
+            guard (try? model.bool(effect.condition)) != false else { continue }
+            let n = min((try? model.uint64(length)) ?? Self.effectLimit, Self.effectLimit)
+            switch place {
+            case .result:
+                continue
+            case .host(let t):
+                guard n > 0, let a = try? model.uint64(t) else { continue }
+                if a &+ n < a { set.insert(a..<UInt64.max); set.insert(0..<(a &+ n)) } else { set.insert(a..<a + n) }
+            case .guest(let t):
+                guard n > 0, let g = try? model.uint64(t) else { continue }
+                let end = g &+ n < g ? UInt64.max : g + n
+                for p in callerPaths where p.base < end && g < p.base &+ p.size {
+                    let low = max(g, p.base), high = min(end, p.base &+ p.size)
+                    set.insert((p.hpa + (low - p.base))..<(p.hpa + (high - p.base)))
+                }
+                if platform.vtl(of: callerPaths.first?.actor ?? .smm) == nil { set.insert(g..<end) }
+            }
+        }
+        return set
     }
 
     // MARK: - Triggers

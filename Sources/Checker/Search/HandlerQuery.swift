@@ -16,6 +16,12 @@ extension HandlerMoves {
         var preferred: [Term] = []
         /// A source address whose bytes the attacker must put there before the handler copies them.
         var stagedSource: Term?
+        /// Whether a source in the attacker's own memory needs no staging (its bytes are the attacker's).
+        private var ownedSourceCounts = true
+        /// The copied byte comes from the attacker's own memory (no staging step needed).
+        private var fromOwned: Term?
+        /// For a query that plants code: where the planted byte lands, and who then fetches it.
+        private var planted: (address: Term, victim: Principal, ranges: [TargetRange])?
 
         init(owner: HandlerMoves, world: World, callerPaths: [AccessPath], encoding: HandlerEncoding, inSMM: Bool) {
             self.owner = owner
@@ -82,7 +88,7 @@ extension HandlerMoves {
         }
 
         /// Some byte of the effect's destination lies in `region` — or, for an entry point (a region
-        /// of 8 bytes named by `HandlerMoves.entry`), the effect covers all of it from its first byte.
+        /// of 1 byte named by `HandlerMoves.entry`), the effect covers it: the context starts at it.
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (h, exists) = address(to, off, right: []) else { return nil }
@@ -113,13 +119,64 @@ extension HandlerMoves {
         mutating func smuggles(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, into region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (dst, dstExists) = address(to, off, right: []) else { return nil }
-            guard let (src, srcExists) = address(from, off, right: .write) else { return nil }
-            var c = bound && dstExists && srcExists && inRange(dst, region.base..<region.end)
-            if case .host = from { c = c && inSet(src, world.reachable(.write)) }
-            stagedSource = src
+            guard let src = attackersByte(from, off, ownedCounts: true) else { return nil }
             let eight = bv(8)
-            preferred = [(off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))]
+            let clear = (off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))
+            preferred = fromOwned.map { [$0 && clear, $0] } ?? []
+            preferred.append(clear)
+            return bound && dstExists && src && inRange(dst, region.base..<region.end)
+        }
+
+        /// Some byte of the attacker's (all of a `write`'s, or a copy's from `from`) lands where
+        /// `victim` fetches (`ranges`); `execution` names the fetch that runs it.
+        mutating func plants(_ from: HandlerEncoding.Place?, to: HandlerEncoding.Place, length: Term, victim: Principal, ranges: [TargetRange],
+                              ownedCounts: Bool) -> Term? {
+            let (off, bound) = offset(below: length)
+            guard let (dst, dstExists) = address(to, off, right: []) else { return nil }
+            var c = bound && dstExists && inSet(dst, IntervalSet(ranges.map { $0.base..<($0.base + $0.size) }))
+            if let from {
+                guard let src = attackersByte(from, off, ownedCounts: ownedCounts) else { return nil }
+                c = c && src
+                preferred = fromOwned.map { [$0] } ?? []
+            }
+            planted = (dst, victim, ranges)
             return c
+        }
+
+        /// Byte `off` of a copy's source holds the attacker's data when the handler reads it: it
+        /// lies in memory the attacker owns (`ownedCounts`; the hypervisor reads it through any
+        /// present translation), or where the attacker writes it first (`staging`).
+        private mutating func attackersByte(_ from: HandlerEncoding.Place, _ off: Term, ownedCounts: Bool) -> Term? {
+            let owned = ownedCounts ? owner.data?.owned ?? IntervalSet() : IntervalSet()
+            ownedSourceCounts = ownedCounts
+            func physical(_ src: Term) -> Term {
+                stagedSource = src
+                fromOwned = owned.isEmpty ? nil : inSet(src, owned)
+                return allowed(src) && (inSet(src, world.reachable(.write)) || inSet(src, owned))
+            }
+            switch from {
+            case .result:
+                return nil
+            case .host(let e):
+                return physical(e &+ off)
+            case .guest(let e):
+                // Without a VTL's translation (SMM), a guest operand is physical.
+                guard world.platform.vtl(of: callerPrincipal) != nil else { return physical(e &+ off) }
+                let h = variable("h")
+                stagedSource = h
+                fromOwned = owned.isEmpty ? nil : translates(e &+ off, to: h, right: []) && inSet(h, owned)
+                return allowed(h) && (translates(e &+ off, to: h, right: .write) || (fromOwned ?? context.bool(false)))
+            }
+        }
+
+        /// The fetch by which the victim of a planting query runs the planted byte (none for other
+        /// queries; nil when the model names no byte it fetches).
+        func execution(_ model: Model) throws(SMTError) -> [Step]? {
+            guard let planted else { return [] }
+            guard let h = try model.uint64(planted.address) else { return nil }
+            let holding = planted.ranges.filter { h >= $0.base && h - $0.base < $0.size }
+            guard let range = holding.first(where: { $0.path?.rights.contains(.execute) ?? true }) ?? holding.first else { return nil }
+            return [range.execution(by: planted.victim, at: h)]
         }
 
         /// A handler stops at the first guest page it cannot translate, so an effect runs only if
@@ -152,12 +209,12 @@ extension HandlerMoves {
         }
 
         /// A write step that puts the attacker's bytes at the copy's source, unless the source already
-        /// lies in memory the attacker owns (whose bytes are the attacker's by definition).
+        /// lies in memory the attacker owns (whose bytes are the attacker's by definition, AttackerData;
+        /// not a taken-over context's, whose memory stays its own).
         func staging(_ model: Model) throws(SMTError) -> [Step] {
             guard let stagedSource, let h = try model.uint64(stagedSource) else { return [] }
-            let owners = world.state.controls
-            if let region = world.platform.region(containing: h), let owner = region.owner, owners.contains(owner) { return [] }
-            guard let (path, address, hpa) = world.find(.write, in: h..<h + 8) else { return [] }
+            if ownedSourceCounts, owner.data?.owned.contains(h) == true { return [] }
+            guard let (path, address, hpa) = world.find(.write, in: h..<h + 1) else { return [] }
             return world.accessStep(.write, path: path, address: address, hpa: hpa)
         }
 
