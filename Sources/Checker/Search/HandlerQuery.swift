@@ -34,7 +34,12 @@ extension HandlerMoves {
                 if !world.smramAllows(cpu, [.read, .write], smm) { forbidden = smram.base..<smram.end }
             }
             self.forbidden = forbidden
+            self.inSMM = inSMM
         }
+
+        /// SMM's handlers run without EPT: their `guest` operands are physical (docs/machine.md, "Handlers").
+        private let inSMM: Bool
+        private var physicalOperands: Bool { inSMM || world.platform.vtl(of: callerPrincipal) == nil }
 
         /// Excludes SMRAM from an address the handler touches, when it may not touch it.
         private func allowed(_ h: Term) -> Term {
@@ -72,7 +77,7 @@ extension HandlerMoves {
             case .host(let e):
                 return (e &+ off, allowed(e &+ off))
             case .guest(let e):
-                if world.platform.vtl(of: callerPrincipal) == nil { return (e &+ off, allowed(e &+ off)) }
+                if physicalOperands { return (e &+ off, allowed(e &+ off)) }
                 let h = variable("h")
                 return (h, translates(e &+ off, to: h, right: right) && allowed(h))
             case .result:
@@ -161,7 +166,7 @@ extension HandlerMoves {
                 return physical(e &+ off)
             case .guest(let e):
                 // Without a VTL's translation (SMM), a guest operand is physical.
-                guard world.platform.vtl(of: callerPrincipal) != nil else { return physical(e &+ off) }
+                guard !physicalOperands else { return physical(e &+ off) }
                 let h = variable("h")
                 stagedSource = h
                 fromOwned = owned.isEmpty ? nil : translates(e &+ off, to: h, right: []) && inSet(h, owned)
@@ -183,7 +188,7 @@ extension HandlerMoves {
         /// every earlier effect that ran could reach its guest operands. We require the first and
         /// last byte of each (implied by the machine's rule, so this stays an over-approximation).
         mutating func earlierEffectsRan(_ earlier: ArraySlice<HandlerEncoding.EncodedEffect>) -> Term {
-            guard world.platform.vtl(of: callerPrincipal) != nil else { return context.bool(true) }
+            guard !physicalOperands else { return context.bool(true) }
             var all: [Term] = []
             for effect in earlier {
                 var places: [(HandlerEncoding.Place, Term)] = []

@@ -212,6 +212,40 @@ struct MoveGenerator {
                 moves.append(Move(steps: path.prefix + [step], gain: gain, label: "remap \(context) to \(region.name)"))
             }
         }
+        moves += victimRemapMoves(world)
+        return moves
+    }
+
+    /// Rewriting a victim VTL's EPT: a leaf the attacker can write now maps the attacker's own
+    /// memory (or bytes it writes first) executable, and the victim runs them.
+    private func victimRemapMoves(_ world: World) -> [Move] {
+        var moves: [Move] = []
+        let smram = world.smram.map { $0.base..<$0.end }
+        for victim in victims(world) where !world.state.controls.contains(victim) && !data.side.contains(victim) {
+            guard case .vtl = victim, let vtl = platform.vtl(of: victim), vtl.vmcs.eptEnabled, let layout = tableLayouts[victim],
+                let (entry, path) = writableEntry(layout, first: vtl.mappings.first, world)
+            else { continue }
+            var owned = data.owned
+            if let smram { owned = owned.subtracting(smram) }
+            var steps: [Step] = []
+            let code: UInt64
+            if let a = owned.intervals.first?.lowerBound {
+                code = a
+            } else {
+                var writable = world.reachable(.write)
+                if let smram { writable = writable.subtracting(smram) }
+                guard let w = writable.intervals.first?.lowerBound, let (p, address, hpa) = world.find(.write, in: w..<w + 1) else { continue }
+                steps = world.accessStep(.write, path: p, address: address, hpa: hpa)
+                code = hpa
+            }
+            let gpa = entry.gpa + code % entry.span
+            steps += path.prefix + [Step(actor: path.actor, action: .remap(target: victim, gpa: gpa, hpa: code, permissions: [.read, .write, .execute])),
+                                    Step(actor: victim, action: .access(.execute, gpa: gpa, hpa: code, userMode: false))]
+            var gain = AttackState()
+            gain.controls = [victim]
+            gain.injected = [victim]
+            moves.append(Move(steps: steps, gain: gain, label: "remap \(victim) to the attacker's code"))
+        }
         return moves
     }
 
