@@ -98,6 +98,7 @@ extension HandlerMoves {
             let (off, bound) = offset(below: length)
             guard let (h, exists) = address(to, off, right: []) else { return nil }
             if region.name.hasPrefix(HandlerMoves.entry("")) {
+                preferred = [off .== bv(0)]
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
             let eight = bv(min(8, region.size))
@@ -127,7 +128,9 @@ extension HandlerMoves {
             guard let src = attackersByte(from, off, ownedCounts: true) else { return nil }
             let eight = bv(8)
             let clear = (off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))
-            preferred = fromOwned.map { [$0 && clear, $0] } ?? []
+            // The effect's first byte when it can: no earlier byte can stop the handler before it.
+            let first = off .== bv(0)
+            preferred = fromOwned.map { [$0 && first && clear, $0 && first, $0 && clear, $0] } ?? []
             preferred.append(clear)
             return bound && dstExists && src && inRange(dst, region.base..<region.end)
         }
@@ -142,7 +145,7 @@ extension HandlerMoves {
             if let from {
                 guard let src = attackersByte(from, off, ownedCounts: ownedCounts) else { return nil }
                 c = c && src
-                preferred = fromOwned.map { [$0] } ?? []
+                preferred = fromOwned.map { [$0 && (off .== bv(0)), $0] } ?? []
             }
             planted = (dst, victim, ranges)
             return c
