@@ -178,7 +178,9 @@ final class HandlerMoves {
                     // The effect as one step of the whole invocation (HandlerSequence.swift).
                     let sequence = q.sequence(k)
                     solver.push()
-                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && sequence.precise)
+                    // Planted code runs in a step after the call: a later `shutdown` of the call leaves none.
+                    let runsAfterwards = q.plantsCode ? !sequence.laterShutdown : context.bool(true)
+                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && sequence.precise && runsAfterwards)
                     solver.push()
                     solver.assert(sequence.strict)
                     var pushed = 1
@@ -336,6 +338,8 @@ final class HandlerMoves {
                 attempt("run attacker code as \(owner)", { q in
                     // No earlier effect of the call may overwrite the code it runs.
                     q.keeps = [.earlier(address, .attackers)]
+                    // Code the attacker owns needs no write first: the shorter move.
+                    if !ownCode.isEmpty { q.preferred = [q.inSet(address, ownCode)] }
                     var c = q.inSet(address, writable) || q.inSet(address, ownCode)
                     if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }
                     return c

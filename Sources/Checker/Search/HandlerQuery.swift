@@ -226,6 +226,9 @@ extension HandlerMoves {
             return (src, exists && (writable || inSet(src, owned)))
         }
 
+        /// Whether this query plants code, which its victim runs in a step after the call.
+        var plantsCode: Bool { planted != nil }
+
         /// The fetch by which the victim of a planting query runs the planted byte (none for other
         /// queries; nil when the model names no byte it fetches).
         func execution(_ model: Model) throws(SMTError) -> [Step]? {

@@ -20,8 +20,8 @@ struct KnownFinding: Sendable {
     static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("Findings").path
 
-    /// Every finding the checker still shows: none at present (all are under `Fixed/`).
-    static let all: [KnownFinding] = []
+    /// Every finding the checker still shows.
+    static let all: [KnownFinding] = [ownBytesThroughANewMapping]
 
     // MARK: - Helpers for rules
 
@@ -39,4 +39,21 @@ struct KnownFinding: Sendable {
         }
     }
 
+    // MARK: - The findings
+
+    /// A handler maps memory for its caller and then moves bytes of the attacker's own memory
+    /// through that mapping (a `leak-uninitialised` of an owned region, or a copy): the machine
+    /// writes the target in one call; the checker needs a write step after the mapping.
+    static let ownBytesThroughANewMapping = KnownFinding(file: "own-bytes-through-a-new-mapping.moat", kinds: [.notShortest]) { d, p in
+        guard case .write(let t) = d.property.goal, let m = machine(p, d, d.explorerSteps) else { return false }
+        let side = m.side(of: d.property.attacker)
+        let owned = { (o: ByteOrigin) in o != .attacker && m.isAttackers(o, side: side) }
+        let handlers = p.hypervisor.handlers + (p.smm?.handlers ?? [])
+        let mapsThenMoves = handlers.contains { h in
+            let effects = h.body.compactMap { if case .effect(let e) = $0.kind { e } else { nil } }
+            guard let first = effects.firstIndex(where: { if case .map = $0 { true } else if case .give = $0 { true } else { false } }) else { return false }
+            return effects[first...].contains { if case .leakUninitialised = $0 { true } else if case .copy = $0 { true } else { false } }
+        }
+        return mapsThenMoves && p.regions(of: t).contains { m.origins.first(in: $0.base..<$0.end, where: owned) != nil }
+    }
 }
