@@ -140,8 +140,10 @@ import Testing
     }
 
     @Test func aGuestThatCanWriteItsOwnEPTRemapsItAndReadsAnotherGuest() throws {
-        let p = try platform(twoGuests(guest1Maps: "ept in g1.ept  map 0x0 size 1M -> g1.ram rwx  map 0x20_0000 size 4K -> g1.ept rw",
-                                       extra: "region g1.ept 0x300_0000 size 4K owner hypervisor kind page-tables",
+        // The five table pages (root, PDPT, PD, the page tables of 0x0 and 0x20_0000), all mapped:
+        // the leaf of guest-physical 0 lies in the fourth (EPTTableLayout).
+        let p = try platform(twoGuests(guest1Maps: "ept in g1.ept  map 0x0 size 1M -> g1.ram rwx  map 0x20_0000 size 20K -> g1.ept rw",
+                                       extra: "region g1.ept 0x300_0000 size 20K owner hypervisor kind page-tables",
                                        properties: #"property "r" { guest1 cannot read guest2 }"#))
         let trace = try #require(verdict(p, "r")?.trace)
         #expect(trace.steps == [

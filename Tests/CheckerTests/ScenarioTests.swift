@@ -60,7 +60,7 @@ import Testing
         ("smi-comm-buffer-validated.moat", "guest1 cannot run code in SMM", .proved),
         ("smm-callout-code-check.moat", "root cannot run code in SMM", .proved),
         ("smm-callout-code-check.moat", "root cannot shut the platform down", .attack(1)),
-        ("smm-callout.moat", "root cannot run code in SMM", .attack(2)),
+        ("smm-callout.moat", "root cannot run code in SMM", .attack(1)),
         ("smrr-cache-poisoning.moat", "root.vtl0 cannot read root.vtl1", .attack(5)),
         ("smrr-cache-poisoning.moat", "root.vtl0 cannot run code in SMM", .attack(4)),
         ("smrr-on.moat", "root.vtl0 cannot read root.vtl1", .proved),

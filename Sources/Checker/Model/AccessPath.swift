@@ -51,3 +51,25 @@ struct TargetRange: Hashable {
     /// For executable ranges: how the target reaches it (for the second step of a trace).
     var path: AccessPath?
 }
+
+extension TargetRange {
+    /// The step by which `principal` fetches `hpa` in this range: through the path it executes by
+    /// (a user-mode fetch when only XU allows it), or physically.
+    func execution(by principal: Principal, at hpa: UInt64) -> Step {
+        guard let path else { return Step(actor: principal, action: .access(.execute, gpa: hpa, hpa: hpa, userMode: false)) }
+        let user = !path.rights.contains(.execute)
+        return Step(actor: principal, action: .access(.execute, gpa: path.base + (hpa - path.hpa), hpa: hpa, userMode: user))
+    }
+}
+
+extension TargetRange {
+    /// The parts of this range outside `hole` (the same path translates them).
+    func outside(_ hole: Range<UInt64>) -> [TargetRange] {
+        IntervalSet([base..<(base + size)]).subtracting(hole).intervals.map { r in
+            var part = self
+            part.base = r.lowerBound
+            part.size = r.upperBound - r.lowerBound
+            return part
+        }
+    }
+}

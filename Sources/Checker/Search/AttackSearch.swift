@@ -96,12 +96,14 @@ struct AttackSearch {
     /// Uniform-cost search by number of steps (a move may carry several). A state is expanded
     /// in order of its cost, so the first goal state taken off the queue is a shortest attack.
     private func shortest(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> Outcome {
-        var buckets: [[(AttackState, [Step])]] = [[(initial, [])]]
+        // Each path carries the bytes its steps overwrote: the state abstracts them away, but which
+        // byte a read or a fetch should pick depends on them.
+        var buckets: [[(AttackState, [Step], IntervalSet)]] = [[(initial, [], IntervalSet())]]
         var best: [AttackState: Int] = [initial: 0]
         var expanded = 0
         var cost = 0
         while cost < buckets.count {
-            for (state, steps) in buckets[cost] where best[state] == cost {
+            for (state, steps, clobbered) in buckets[cost] where best[state] == cost {
                 if reaches(state) { return .attack(steps, shortest: true, note: nil) }
                 if state.shutdown { continue }
                 if let reason = budget?.exhausted() {
@@ -111,13 +113,15 @@ struct AttackSearch {
                 if expanded > maximumStates {
                     return .unknown("an attack exists in the saturated state, but the search for the shortest one stopped after \(maximumStates) states")
                 }
-                for move in generator.moves(in: state) {
+                for move in generator.moves(in: state, clobbered: clobbered) {
                     let next = state.union(move.gain)
                     let c = cost + move.steps.count
                     guard c <= maximumSteps, best[next].map({ c < $0 }) ?? true else { continue }
                     best[next] = c
                     while buckets.count <= c { buckets.append([]) }
-                    buckets[c].append((next, steps + move.steps))
+                    var written = clobbered
+                    for r in move.written.intervals { written.insert(r) }
+                    buckets[c].append((next, steps + move.steps, written))
                 }
             }
             buckets[cost] = []

@@ -19,8 +19,11 @@ final class HandlerMoves {
         var label: String
         /// The world core (`World.Core.id`): it fixes the caller's paths and the reachable sets.
         var world: Int
+        var owned: IntervalSet
         var done: Bool
         var side: Set<Principal>
+        /// Where a planting query's victim fetches (its executable ranges change with the state).
+        var fetched: [TargetRange]
     }
     /// How many satisfiability checks this generator ran.
     var queries = 0
@@ -35,6 +38,11 @@ final class HandlerMoves {
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
     var recording = false
     private(set) var recorded: [(label: String, answer: String, text: String)] = []
+
+    /// The attacker's own data, for the property whose moves are being listed: the attacker and
+    /// its devices (`side`, the machine's `side(of:)`; a context taken over later does not add its
+    /// own) and the memory they own, which holds the attacker's bytes without a write.
+    private(set) var data: AttackerData?
 
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
@@ -54,7 +62,7 @@ final class HandlerMoves {
         if let r = options.resourceLimit { solver.setRLimit(r) }
     }
 
-    /// The fact name for "the attacker's bytes are at the entry point of this region".
+    /// The fact name for "the attacker's bytes are at the entry point of this region" (SMRAM's, where SMM starts at an SMI).
     static func entry(_ region: String) -> String { "entry point of \(region)" }
 
     /// Writing an entry point also writes its region.
@@ -63,13 +71,9 @@ final class HandlerMoves {
         return name.hasPrefix(prefix) ? [name, String(name.dropFirst(prefix.count))] : [name]
     }
 
-    /// The attacker and the devices assigned to it: the memory they own holds the attacker's bytes
-    /// without a write (the machine's `side(of:)`); a context taken over later does not add its own.
-    private(set) var side: Set<Principal> = []
-
-    /// Starts the bookkeeping of a new property; cached answers stay (their key holds the side).
+    /// Starts the bookkeeping of a new property; cached answers stay (their key holds the side and what it owns).
     func beginProperty(budget: Budget?, attacker: Principal) {
-        side = Set([attacker] + platform.devices.filter { $0.assignedTo == attacker }.map { .device($0.name) })
+        data = AttackerData(platform: platform, attacker: attacker)
         refuted = []
         unknowns = []
         queries = 0
@@ -91,13 +95,15 @@ final class HandlerMoves {
 
     // MARK: - Moves
 
-    func moves(_ world: World, relevant: [Region], goal: Goal) -> [Move] {
+    /// The moves through every handler. `victims` are the contexts in which running the
+    /// attacker's bytes adds a fact (a handler that writes or copies them where one fetches plants code).
+    func moves(_ world: World, relevant: [Region], goal: Goal, victims: [Principal]) -> [Move] {
         // The cache keys name the world by its core, so the world must come from this engine's cache.
         let world = World(platform: platform, state: world.state, cache: pathCache)
         var result: [Move] = []
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
-                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal)
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal, victims: victims)
             }
         }
         return result
@@ -128,23 +134,36 @@ final class HandlerMoves {
         }
     }
 
-    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal) -> [Move] {
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, victims: [Principal]) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
         let writable = world.reachable(.write)
         let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         let readTargets = goal.verb == "read" ? relevant : []
-        // Planting code counts only where the context starts running it: the first bytes of hypervisor
-        // code, and SMBASE + 0x8000 in SMRAM (Layout.smmEntryOffset).
-        var entryPoints = hvCode.map { Region(name: Self.entry($0.name), base: $0.base, size: 8, owner: $0.owner, kind: $0.kind, isSecret: false, location: $0.location) }
+        // SMM starts running at an SMI from the first byte of its entry point, SMBASE + 0x8000
+        // (Layout.smmEntryOffset): planting code there is a fact the next SMI turns into control.
+        var entryPoints: [Region] = []
         if let smram = world.smram {
-            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 8, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
+            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
         }
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
+        // The hypervisor and the VTLs run code wherever they fetch: a byte of the attacker's planted
+        // there runs next (code integrity, for the attacker's own contexts: written bytes, kernel-mode fetches).
+        let plantable: [(victim: Principal, ranges: [TargetRange], ownedCounts: Bool)] = victims.compactMap { victim in
+            switch victim {
+            case .hypervisor, .vtl: break
+            case .smm, .device: return nil
+            }
+            let ownedCounts = !(data?.side.contains(victim) ?? false)
+            var ranges = world.capabilities.executable(by: .principal(victim)).filter { ownedCounts || $0.path?.rights.contains(.execute) ?? true }
+            if let smram = world.smram { ranges = ranges.flatMap { $0.outside(smram.base..<smram.end) } }
+            return ranges.isEmpty ? nil : (victim, ranges, ownedCounts)
+        }
         for (k, effect) in e.effects.enumerated() {
-            func attempt(_ label: String, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
-                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, done: false, side: side)
+            func attempt(_ label: String, fetched: [TargetRange] = [], _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
+                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id,
+                                   owned: data?.owned ?? IntervalSet(), done: false, side: data?.side ?? [], fetched: fetched)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
                     if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
@@ -167,7 +186,9 @@ final class HandlerMoves {
                     // The effect as one step of the whole invocation (HandlerSequence.swift).
                     let sequence = q.sequence(k)
                     solver.push()
-                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && sequence.precise)
+                    // Planted code runs in a step after the call: a later `shutdown` of the call leaves none.
+                    let runsAfterwards = q.plantsCode ? !sequence.laterShutdown : context.bool(true)
+                    solver.assert(effect.condition && trigger(e, caller: caller, world) && c && sequence.precise && runsAfterwards)
                     solver.push()
                     solver.assert(sequence.strict)
                     var pushed = 1
@@ -218,13 +239,20 @@ final class HandlerMoves {
                             if (try? model.bool(sequence.laterShutdown)) == true { g.shutdown = true }
                             let staging = (try? q.staging(model)) ?? []
                             let observation = (try? q.observation(model)) ?? []
-                            if g.shutdown && !observation.isEmpty {
-                                // Nothing is read after a shutdown; the query did not settle whether it must be.
+                            // The victim of planted code fetches it after the call.
+                            guard let run = try? q.execution(model) else {
                                 decided = false
-                                unknowns.append("\(e.handler.title) (\(label)): the platform shuts down before the attacker reads the bytes")
+                                unknowns.append("\(e.handler.title) (\(label)): the solver's witness names no byte the victim fetches")
                                 break
                             }
-                            move = Move(steps: group.prefix + extraSteps + staging + [call] + observation, gain: g, label: "\(e.handler.title): \(label)")
+                            if g.shutdown && !(observation.isEmpty && run.isEmpty) {
+                                // Nothing is read or run after a shutdown; the query did not settle whether it must be.
+                                decided = false
+                                unknowns.append("\(e.handler.title) (\(label)): the platform shuts down before the attacker \(run.isEmpty ? "reads the bytes" : "can run the planted code")")
+                                break
+                            }
+                            move = Move(steps: group.prefix + extraSteps + staging + [call] + run + observation, gain: g, label: "\(e.handler.title): \(label)",
+                                        clobbers: writes(e, model, callerPaths: group.paths, inSMM: smm))
                         }
                     case .unsat:
                         break
@@ -250,6 +278,11 @@ final class HandlerMoves {
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
+                for p in plantable {
+                    attempt("plant code for \(p.victim)", fetched: p.ranges, { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                    }
+                }
             case .copy(let from, let to, let length):
                 for region in readTargets where !world.state.read.contains(region.name) {
                     attempt("read \(region.name)", { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
@@ -259,6 +292,11 @@ final class HandlerMoves {
                 for region in writeTargets where !world.state.written.contains(region.name) {
                     attempt("copy into \(region.name)", { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
+                    }
+                }
+                for p in plantable {
+                    attempt("copy code for \(p.victim)", fetched: p.ranges, { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
                     }
                 }
             case .leak(let source, let length, let to):
@@ -302,14 +340,22 @@ final class HandlerMoves {
                     }
                 }
                 guard !world.state.injected.contains(owner) else { continue }
+                // The attacker's own memory holds its code already (outside SMRAM, which a call from the
+                // hypervisor cannot fetch while closed).
+                let ownCode = world.smram.map { (data?.owned ?? IntervalSet()).subtracting($0.base..<$0.end) } ?? data?.owned ?? IntervalSet()
                 attempt("run attacker code as \(owner)", { q in
+                    // No earlier effect of the call may overwrite the code it runs.
                     q.keeps = [.earlier(address, .attackers)]
-                    var c = q.inSet(address, writable)
+                    // Code the attacker owns needs no write first: the shorter move.
+                    if !ownCode.isEmpty { q.preferred = [q.inSet(address, ownCode)] }
+                    var c = q.inSet(address, writable) || q.inSet(address, ownCode)
                     if smm, platform.smm?.codeCheck == true, let smram = world.smram { c = c && q.inRange(address, smram.base..<smram.end) }
                     return c
                 }) { model, _ throws(SMTError) in
-                    guard let target = try model.uint64(address), let (path, a, h) = world.find(.write, in: target..<target + 1) else { return nil }
+                    guard let target = try model.uint64(address) else { return nil }
                     var g = AttackState(); g.controls = [owner]; g.injected = [owner]
+                    if ownCode.contains(target) { return (g, []) }
+                    guard let (path, a, h) = world.find(.write, in: target..<target + 1) else { return nil }
                     return (g, world.accessStep(.write, path: path, address: a, hpa: h))
                 }
             case .shutdown:
@@ -322,6 +368,48 @@ final class HandlerMoves {
             }
         }
         return result
+    }
+
+    /// The host-physical bytes a call with the model's arguments may write (every `write` and
+    /// `copy` whose condition holds, guest operands through the caller's paths): bytes that hold
+    /// the attacker's data, or copies, afterwards, not their owner's.
+    private func writes(_ e: HandlerEncoding, _ model: Model, callerPaths: [AccessPath], inSMM: Bool) -> IntervalSet {
+        var set = IntervalSet()
+        for effect in e.effects {
+            let place: HandlerEncoding.Place, length: Term
+            switch effect.kind {
+            case .write(let to, let l): (place, length) = (to, l)
+            case .copy(_, let to, let l): (place, length) = (to, l)
+            default: continue
+            }
+            guard (try? model.bool(effect.condition)) != false else { continue }
+            let n = min((try? model.uint64(length)) ?? Self.effectLimit, Self.effectLimit)
+            switch place {
+            case .result:
+                continue
+            case .host(let t):
+                guard n > 0, let a = try? model.uint64(t) else { continue }
+                if a &+ n < a { set.insert(a..<UInt64.max); set.insert(0..<(a &+ n)) } else { set.insert(a..<a + n) }
+            case .guest(let t):
+                guard n > 0, let g = try? model.uint64(t) else { continue }
+                let end = g &+ n < g ? UInt64.max : g + n
+                // Only SMM takes `guest` operands as physical (Query.address).
+                if inSMM {
+                    set.insert(g..<end)
+                    continue
+                }
+                for p in callerPaths {
+                    let guest = Query.guestRange(p)
+                    guard guest.lowerBound < end && g < guest.upperBound else { continue }
+                    let low = max(g, guest.lowerBound), high = min(end, guest.upperBound)
+                    let (start, wraps) = p.hpa.addingReportingOverflow(low - p.base)
+                    guard !wraps else { continue }
+                    let (stop, past) = p.hpa.addingReportingOverflow(high - p.base)
+                    set.insert(start..<(past ? UInt64.max : stop))
+                }
+            }
+        }
+        return set
     }
 
     // MARK: - Triggers

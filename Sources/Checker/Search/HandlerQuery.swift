@@ -21,6 +21,8 @@ extension HandlerMoves {
         var preferred: [Term] = []
         /// A source address whose bytes the attacker must put there before the handler copies them.
         var stagedSource: Term?
+        /// Whether a source in the attacker's own memory needs no staging (its bytes are the attacker's).
+        private(set) var ownedSourceCounts = true
         /// The byte of the effect the move rests on, and its operands: every byte before it must move.
         var moved: (from: HandlerEncoding.Place?, to: HandlerEncoding.Place?, off: Term)?
         /// Bytes the move rests on that other effects of the handler must leave alone.
@@ -50,6 +52,8 @@ extension HandlerMoves {
         }
         /// A translation the constraint needs has no path: the query is unsat as built.
         private(set) var impossible = false
+        /// For a query that plants code: where the planted byte lands, and who then fetches it.
+        private var planted: (address: Term, victim: Principal, ranges: [TargetRange])?
 
         /// A byte the move rests on, and what it must hold.
         enum Keep {
@@ -161,13 +165,14 @@ extension HandlerMoves {
         }
 
         /// Some byte of the effect's destination lies in `region` — or, for an entry point (a region
-        /// of 8 bytes named by `HandlerMoves.entry`), the effect covers all of it from its first byte.
+        /// of 1 byte named by `HandlerMoves.entry`), the effect covers it: the context starts at it.
         mutating func lands(_ to: HandlerEncoding.Place, length: Term, in region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (h, exists) = address(to, off, right: [], access: .write, within: region.base..<region.end) else { return nil }
             moved = (nil, to, off)
             keeps = [.later(h, .attackers)]
             if region.name.hasPrefix(HandlerMoves.entry("")), batch == nil {
+                preferred = [off .== bv(0)]
                 return bound && exists && (h .== bv(region.base)) && (off &+ bv(region.size)).ule(length)
             }
             let eight = bv(min(8, region.size))
@@ -206,25 +211,79 @@ extension HandlerMoves {
         mutating func smuggles(_ from: HandlerEncoding.Place, to: HandlerEncoding.Place, length: Term, into region: Region) -> Term? {
             let (off, bound) = offset(below: length)
             guard let (dst, dstExists) = address(to, off, right: [], access: .write, within: region.base..<region.end) else { return nil }
-            guard let (src, srcExists) = address(from, off, right: .write, access: .read) else { return nil }
-            var c = bound && dstExists && srcExists && inTarget(dst, region, "smuggles")
-            // A physical source (`host`, or `guest` in SMM) holds the attacker's bytes where it can write them.
-            if physical(from) != nil { c = c && inSet(src, world.reachable(.write)) }
-            stagedSource = src
+            guard let (src, srcHolds) = attackersByte(from, off, ownedCounts: true) else { return nil }
             moved = (from, to, off)
             keeps = [.earlier(src, .attackers), .later(dst, .attackers)]
             let eight = bv(8)
-            preferred = [(off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))]
+            let clear = (off &+ eight).ule(length) && (dst &+ eight).ule(bv(region.end))
+            // The effect's first byte when it can (the clearest witness; HandlerSequence makes every
+            // byte before the one that matters move anyway). Own-memory sources are preferred first (`unstaged`).
+            let first = off .== bv(0)
+            preferred = [first && clear, first, clear]
+            return bound && dstExists && srcHolds && inTarget(dst, region, "smuggles")
+        }
+
+        /// Some byte of the attacker's (all of a `write`'s, or a copy's from `from`) lands where
+        /// `victim` fetches (`ranges`); `execution` names the fetch that runs it. No later effect
+        /// may overwrite the planted byte, nor an earlier one the source byte it copies.
+        mutating func plants(_ from: HandlerEncoding.Place?, to: HandlerEncoding.Place, length: Term, victim: Principal, ranges: [TargetRange],
+                              ownedCounts: Bool) -> Term? {
+            let (off, bound) = offset(below: length)
+            guard let (dst, dstExists) = address(to, off, right: [], access: .write) else { return nil }
+            var c = bound && dstExists && inSet(dst, IntervalSet(ranges.map { $0.base..<($0.base + $0.size) }))
+            moved = (from, to, off)
+            keeps = [.later(dst, .attackers)]
+            if let from {
+                guard let (src, srcHolds) = attackersByte(from, off, ownedCounts: ownedCounts) else { return nil }
+                c = c && srcHolds
+                keeps.append(.earlier(src, .attackers))
+            }
+            preferred = [off .== bv(0)]
+            planted = (dst, victim, ranges)
             return c
         }
 
+        /// The host-physical address of byte `off` of a copy's source, and that it holds the
+        /// attacker's data when the handler reads it: it lies in memory the attacker's side owns
+        /// (`ownedCounts`; the hypervisor reads it through any present translation), or where the
+        /// attacker can write it first (`staging`): a writable translation of the caller's, or for
+        /// a physical source (`host`, or `guest` in SMM) memory the attacker writes.
+        private mutating func attackersByte(_ from: HandlerEncoding.Place, _ off: Term, ownedCounts: Bool) -> (Term, Term)? {
+            let owned = ownedCounts ? owner.data?.owned ?? IntervalSet() : IntervalSet()
+            ownedSourceCounts = ownedCounts
+            guard let (src, exists) = address(from, off, right: [], access: .read) else { return nil }
+            stagedSource = src
+            let writable: Term
+            if physical(from) != nil {
+                writable = inSet(src, world.reachable(.write))
+            } else if case .guest(let e) = from {
+                writable = translates(e &+ off, to: src, right: .write)
+            } else {
+                return nil
+            }
+            return (src, exists && (writable || inSet(src, owned)))
+        }
+
+        /// Whether this query plants code, which its victim runs in a step after the call.
+        var plantsCode: Bool { planted != nil }
+
+        /// The fetch by which the victim of a planting query runs the planted byte (none for other
+        /// queries; nil when the model names no byte it fetches).
+        func execution(_ model: Model) throws(SMTError) -> [Step]? {
+            guard let planted else { return [] }
+            guard let h = try model.uint64(planted.address) else { return nil }
+            let holding = planted.ranges.filter { h >= $0.base && h - $0.base < $0.size }
+            guard let range = holding.first(where: { $0.path?.rights.contains(.execute) ?? true }) ?? holding.first else { return nil }
+            return [range.execution(by: planted.victim, at: h)]
+        }
+
         /// A write step that puts the attacker's bytes at the copy's source, unless the source already
-        /// lies in memory the attacker owns (whose bytes are the attacker's by definition).
+        /// lies in memory the attacker owns (whose bytes are the attacker's by definition, AttackerData;
+        /// not a taken-over context's, whose memory stays its own).
         func staging(_ model: Model) throws(SMTError) -> [Step] {
             guard let stagedSource, let h = try model.uint64(stagedSource) else { return [] }
-            let owners = owner.side
-            if let region = world.platform.region(containing: h), let owner = region.owner, owners.contains(owner) { return [] }
-            guard let (path, address, hpa) = world.find(.write, in: h..<h + 8) else { return [] }
+            if ownedSourceCounts, owner.data?.owned.contains(h) == true { return [] }
+            guard let (path, address, hpa) = world.find(.write, in: h..<h + 1) else { return [] }
             return world.accessStep(.write, path: path, address: address, hpa: hpa)
         }
 

@@ -59,11 +59,10 @@ extension HandlerMoves.Query {
     }
 
     /// Whether the copy's source needs no staging step: it lies in memory the attacker's side owns,
-    /// whose bytes are the attacker's without a write (`staging`).
+    /// whose bytes are the attacker's without a write (`staging`, AttackerData).
     func unstaged() -> Term? {
-        guard let stagedSource else { return nil }
-        let owned = world.platform.regions.filter { r in r.owner.map { owner.side.contains($0) } ?? false }
-        return context.or(owned.map { inRange(stagedSource, $0.base..<$0.end) })
+        guard let stagedSource, ownedSourceCounts, let owned = owner.data?.owned else { return nil }
+        return inSet(stagedSource, owned)
     }
 
     /// No effect before `k` that the handler reaches stops it or shuts the platform down.
@@ -216,7 +215,7 @@ extension HandlerMoves.Query {
         switch want {
         case .attackers:
             var mine = world.reachable(.write)
-            for r in world.platform.regions where r.owner.map({ owner.side.contains($0) }) ?? false { mine.insert(r.base..<r.end) }
+            for r in (owner.data?.owned ?? IntervalSet()).intervals { mine.insert(r) }
             return !inSet(source, mine)
         case .region(let r):
             return !inRange(source, r)

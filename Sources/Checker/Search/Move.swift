@@ -6,6 +6,21 @@ struct Move: Hashable {
     var gain: AttackState
     /// What the move achieves, for explanations.
     var label: String
+    /// Host-physical bytes the move's handler call may write, beside its steps' own writes.
+    var clobbers = IntervalSet()
+
+    /// The host-physical bytes the move writes: its write steps' 8 bytes each, and `clobbers`.
+    /// Afterwards they hold the attacker's data (or copies), not their owner's.
+    var written: IntervalSet {
+        var set = clobbers
+        for step in steps {
+            switch step.action {
+            case .access(.write, _, let hpa, _), .dma(.write, _, let hpa), .store(_, let hpa, _): set.insert(hpa..<(hpa &+ 8 < hpa ? UInt64.max : hpa + 8))
+            default: break
+            }
+        }
+        return set
+    }
 }
 
 /// Lists the moves available in a state. Only moves that can add a fact are returned.
@@ -13,25 +28,33 @@ struct MoveGenerator {
     let platform: Platform
     let property: Property
     let handlers: HandlerMoves
+    /// Where the attacker's own data lies from the start.
+    let data: AttackerData
+    /// Where the tables built in declared regions lie (the entries a remap rewrites).
+    let tableLayouts: [Principal: EPTTableLayout]
 
     init(platform: Platform, property: Property, handlers: HandlerMoves) {
         self.platform = platform
         self.property = property
         self.handlers = handlers
+        self.data = AttackerData(platform: platform, attacker: property.attacker)
+        self.tableLayouts = EPTTableLayout.layouts(of: platform)
     }
 
-    func moves(in state: AttackState) -> [Move] {
+    /// The moves in `state`, after steps that overwrote `clobbered` (host-physical bytes whose
+    /// owner's data is gone: a read there discloses nothing, and a fetch there runs what was written).
+    func moves(in state: AttackState, clobbered: IntervalSet = IntervalSet()) -> [Move] {
         let world = World(platform: platform, state: state, cache: handlers.pathCache)
         var result: [Move] = []
-        result += accessMoves(world)
-        result += execMoves(world)
+        result += accessMoves(world, clobbered: clobbered)
+        result += execMoves(world, clobbered: clobbered)
         result += remapMoves(world)
         result += bitmapMoves(world)
         result += msrAreaMoves(world)
         result += pageSizeMoves(world)
         result += vmwriteMoves(world)
         result += smmMoves(world)
-        result += handlers.moves(world, relevant: relevantRegions, goal: property.goal)
+        result += handlers.moves(world, relevant: relevantRegions, goal: property.goal, victims: victims(world))
         return result.filter { !state.includes($0.gain) }
     }
 
@@ -45,18 +68,21 @@ struct MoveGenerator {
 
     // MARK: - Memory
 
-    private func accessMoves(_ world: World) -> [Move] {
+    private func accessMoves(_ world: World, clobbered: IntervalSet) -> [Move] {
         var moves: [Move] = []
         for region in relevantRegions {
             let range = region.base..<region.end
             if case .read = property.goal, !world.state.read.contains(region.name) {
-                if let (path, address, hpa) = world.find(.read, in: range, where: { $0.handoff == nil }) {
+                // A byte the trace overwrote no longer holds the region's data.
+                var intact = IntervalSet([range])
+                for r in clobbered.intervals { intact = intact.subtracting(r) }
+                if let (path, address, hpa) = intact.intervals.lazy.compactMap({ world.find(.read, in: $0, where: { $0.handoff == nil }) }).first {
                     var gain = AttackState()
                     gain.read = [region.name]
                     moves.append(Move(steps: world.accessStep(.read, path: path, address: address, hpa: hpa), gain: gain, label: "read \(region.name)"))
                 }
                 // A page handed over without scrubbing still holds its previous owner's bytes.
-                for path in world.core.stalePaths where path.handoff == .stale(region: region.name) {
+                for path in world.paths where path.handoff == .stale(region: region.name) {
                     if let (p, address, hpa) = world.find(.read, in: path.hpa..<(path.hpa + path.size), paths: [path]) {
                         var gain = AttackState()
                         gain.read = [region.name]
@@ -65,7 +91,7 @@ struct MoveGenerator {
                 }
             }
             if case .write = property.goal, !world.state.written.contains(region.name),
-                let (path, address, hpa) = world.find(.write, in: range, where: { $0.handoff == nil })
+                let (path, address, hpa) = world.find(.write, in: range, paths: world.paths.filter { $0.handoff == nil })
             {
                 var gain = AttackState()
                 gain.written = [region.name]
@@ -75,62 +101,77 @@ struct MoveGenerator {
         return moves
     }
 
-    /// Taking over another context: write bytes where it fetches, then let it run them.
-    private func execMoves(_ world: World) -> [Move] {
-        var moves: [Move] = []
-        // Bytes a handler wrote into hypervisor code or SMRAM run there next.
-        for region in platform.regions where world.state.written.contains(HandlerMoves.entry(region.name)) {
-            var gain = AttackState()
-            if region.owner == .hypervisor, region.kind == .code, !world.state.injected.contains(.hypervisor) {
-                gain.controls = [.hypervisor]
-                gain.injected = [.hypervisor]
-                moves.append(Move(steps: [Step(actor: .hypervisor, action: .access(.execute, gpa: region.base, hpa: region.base, userMode: false))],
-                                  gain: gain, label: "the hypervisor runs the bytes written into \(region.name)"))
-            } else if region.name == world.smram?.name, !world.state.injected.contains(.smm), let source = world.smiSource() {
-                gain.controls = [.smm]
-                gain.injected = [.smm]
-                moves.append(Move(steps: [Step(actor: source, action: .smi(number: 0, arguments: []))], gain: gain, label: "SMM runs the bytes written into SMRAM"))
-            }
-        }
-        let capabilities = world.capabilities
+    /// The contexts whose running the attacker's bytes adds a fact: those it does not control yet,
+    /// and for an `exec` goal the target's own (code integrity: running self-written bytes in a
+    /// context the attacker already controls).
+    func victims(_ world: World) -> [Principal] {
         var injectable = Set<Principal>()
         if case .exec(let target) = property.goal {
-            // Code integrity: running self-written bytes in a context the attacker already controls.
             switch target {
             case .principal(let p): injectable = [p]
             case .partition(let name): injectable = Set(platform.partition(named: name)?.principals ?? [])
             case .region: break
             }
         }
-        for principal in platform.principals where !world.state.injected.contains(principal)
-            && (!world.state.controls.contains(principal) || injectable.contains(principal))
+        return platform.principals.filter {
+            !world.state.injected.contains($0) && (!world.state.controls.contains($0) || injectable.contains($0))
+        }
+    }
+
+    /// Taking over another context: it runs the attacker's bytes where it fetches — the attacker's
+    /// own memory as it is (its data by definition, AttackerData), or bytes the attacker writes
+    /// there first.
+    private func execMoves(_ world: World, clobbered: IntervalSet) -> [Move] {
+        var moves: [Move] = []
+        // Bytes a handler wrote at SMM's entry point run there at the next SMI.
+        if let smram = world.smram, world.state.written.contains(HandlerMoves.entry(smram.name)), !world.state.injected.contains(.smm),
+            let source = world.smiSource()
         {
+            var gain = AttackState()
+            gain.controls = [.smm]
+            gain.injected = [.smm]
+            moves.append(Move(steps: [Step(actor: source, action: .smi(number: 0, arguments: []))], gain: gain, label: "SMM runs the bytes written into SMRAM"))
+        }
+        let capabilities = world.capabilities
+        // Memory outside SMRAM: a context other than SMM fetches it whether SMRAM is open or not.
+        var owned = world.smram.map { data.owned.subtracting($0.base..<$0.end) } ?? data.owned
+        // Copies may have overwritten some of it with others' bytes.
+        for r in clobbered.intervals { owned = owned.subtracting(r) }
+        for principal in victims(world) {
             var gain = AttackState()
             gain.controls = [principal]
             gain.injected = [principal]
+            // Running its own memory is no breach for the attacker's own contexts: only bytes
+            // written at run time count there.
+            let ownCounts = !data.side.contains(principal)
             switch principal {
             case .smm:
                 guard let smram = world.smram, let source = world.smiSource() else { continue }
                 let entry = smram.base + Layout.smmEntryOffset
-                guard smram.contains(entry), let (path, address, hpa) = world.find(.write, in: entry..<entry + 8) else { continue }
+                guard smram.contains(entry) else { continue }
                 let number = platform.smm?.handlers.lazy.compactMap { h -> UInt8? in if case .smi(let n) = h.trigger { return n } else { return nil } }.first ?? 0
-                moves.append(Move(steps: world.accessStep(.write, path: path, address: address, hpa: hpa) + [Step(actor: source, action: .smi(number: number, arguments: []))],
-                                  gain: gain, label: "run code in SMM"))
+                let smi = Step(actor: source, action: .smi(number: number, arguments: []))
+                // SMM starts at the entry point's first byte.
+                if ownCounts, data.owned.contains(entry) {
+                    moves.append(Move(steps: [smi], gain: gain, label: "run the attacker's own code in SMM"))
+                } else if let (path, address, hpa) = world.find(.write, in: entry..<entry + 1) {
+                    moves.append(Move(steps: world.accessStep(.write, path: path, address: address, hpa: hpa) + [smi], gain: gain, label: "run code in SMM"))
+                }
             case .device:
                 continue
             case .hypervisor, .vtl:
+                // Code integrity counts only kernel-mode fetches (docs/machine.md, "Goals").
+                let ranges = capabilities.executable(by: .principal(principal)).filter { ownCounts || $0.path?.rights.contains(.execute) ?? true }
+                if ownCounts, let (range, hpa) = ranges.lazy.compactMap({ r in owned.lowest(in: r.base..<(r.base + r.size)).map { (r, $0) } }).first {
+                    moves.append(Move(steps: [range.execution(by: principal, at: hpa)], gain: gain, label: "\(principal) runs the attacker's own code"))
+                    continue
+                }
+                // No executable byte of the principal's is writable: nothing below can find one.
                 guard world.core.writesExecutable(of: principal, capabilities) else { continue }
-                for range in capabilities.executable(by: .principal(principal)) {
+                for range in ranges {
                     guard let (path, address, hpa) = world.find(.write, in: range.base..<(range.base + range.size)) else { continue }
-                    var steps = world.accessStep(.write, path: path, address: address, hpa: hpa)
-                    if let execPath = range.path {
-                        let gpa = execPath.base + (hpa - execPath.hpa)
-                        let user = !execPath.rights.contains(.execute)
-                        steps.append(Step(actor: principal, action: .access(.execute, gpa: gpa, hpa: hpa, userMode: user)))
-                    } else {
-                        steps.append(Step(actor: principal, action: .access(.execute, gpa: hpa, hpa: hpa, userMode: false)))
-                    }
-                    moves.append(Move(steps: steps, gain: gain, label: "run code as \(principal)"))
+                    moves.append(Move(steps: world.accessStep(.write, path: path, address: address, hpa: hpa) + [range.execution(by: principal, at: hpa)], gain: gain,
+                                      label: "run code as \(principal)"))
                     break
                 }
             }
@@ -139,40 +180,88 @@ struct MoveGenerator {
     }
 
     /// Rewriting a translation the attacker can write: its own EPT (or a controlled VTL's, or a
-    /// device's IOMMU tables) maps a region of interest.
+    /// device's IOMMU tables) maps a region of interest. The attacker needs a writable translation
+    /// of the entry it rewrites, found where the tables' layout puts it (EPTTableLayout).
     private func remapMoves(_ world: World) -> [Move] {
         var moves: [Move] = []
         var targets = relevantRegions
         if let smram = world.smram { targets.append(smram) }
         targets += platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
         for context in world.state.controls.sorted() {
-            let (tableRegion, mappings): (String?, [Mapping])
+            let mappings: [Mapping]
             switch context {
             case .vtl:
                 guard let vtl = platform.vtl(of: context), vtl.vmcs.eptEnabled, !world.state.eptOff.contains(context) else { continue }
-                (tableRegion, mappings) = (vtl.eptRegion, vtl.mappings)
+                mappings = vtl.mappings
             case .device(let name):
                 guard let device = platform.device(named: name), device.iommu else { continue }
-                (tableRegion, mappings) = (device.iommuRegion, device.mappings)
+                mappings = device.mappings
             default:
                 continue
             }
-            guard let tableName = tableRegion, let tables = platform.region(named: tableName),
-                let (path, _, _) = world.find(.write, in: tables.base..<tables.end), let carrier = mappings.first
-            else { continue }
+            guard let layout = tableLayouts[context], let (entry, path) = writableEntry(layout, first: mappings.first, world) else { continue }
+            let origin = mappings.last { $0.gpa <= entry.gpa && entry.gpa < $0.gpaEnd }?.location ?? mappings.first?.location ?? .synthetic
             for region in targets {
-                let leaf = carrier.pageSize.bytes
+                let leaf = entry.span
                 let hpa = region.base
-                let gpa = carrier.gpa + hpa % leaf
+                let gpa = entry.gpa + hpa % leaf
                 let rights: Permissions = context.partition != nil ? [.read, .write, .execute] : [.read, .write]
                 var gain = AttackState()
-                gain.extra = [AttackState.ExtraMapping(principal: context, gpa: gpa - hpa % leaf, size: leaf, hpa: hpa - hpa % leaf, rights: rights, handoff: nil,
-                                                       origin: carrier.location)]
+                gain.extra = [AttackState.ExtraMapping(principal: context, gpa: entry.gpa, size: leaf, hpa: hpa - hpa % leaf, rights: rights, handoff: nil,
+                                                       origin: origin)]
                 let step = Step(actor: path.actor, action: .remap(target: context, gpa: gpa, hpa: hpa, permissions: rights))
                 moves.append(Move(steps: path.prefix + [step], gain: gain, label: "remap \(context) to \(region.name)"))
             }
         }
+        moves += victimRemapMoves(world)
         return moves
+    }
+
+    /// Rewriting a victim VTL's EPT: a leaf the attacker can write now maps the attacker's own
+    /// memory (or bytes it writes first) executable, and the victim runs them.
+    private func victimRemapMoves(_ world: World) -> [Move] {
+        var moves: [Move] = []
+        let smram = world.smram.map { $0.base..<$0.end }
+        for victim in victims(world) where !world.state.controls.contains(victim) && !data.side.contains(victim) {
+            guard case .vtl = victim, let vtl = platform.vtl(of: victim), vtl.vmcs.eptEnabled, let layout = tableLayouts[victim],
+                let (entry, path) = writableEntry(layout, first: vtl.mappings.first, world)
+            else { continue }
+            var owned = data.owned
+            if let smram { owned = owned.subtracting(smram) }
+            var steps: [Step] = []
+            let code: UInt64
+            if let a = owned.intervals.first?.lowerBound {
+                code = a
+            } else {
+                var writable = world.reachable(.write)
+                if let smram { writable = writable.subtracting(smram) }
+                guard let w = writable.intervals.first?.lowerBound, let (p, address, hpa) = world.find(.write, in: w..<w + 1) else { continue }
+                steps = world.accessStep(.write, path: p, address: address, hpa: hpa)
+                code = hpa
+            }
+            let gpa = entry.gpa + code % entry.span
+            steps += path.prefix + [Step(actor: path.actor, action: .remap(target: victim, gpa: gpa, hpa: code, permissions: [.read, .write, .execute])),
+                                    Step(actor: victim, action: .access(.execute, gpa: gpa, hpa: code, userMode: false))]
+            var gain = AttackState()
+            gain.controls = [victim]
+            gain.injected = [victim]
+            moves.append(Move(steps: steps, gain: gain, label: "remap \(victim) to the attacker's code"))
+        }
+        return moves
+    }
+
+    /// The entry to rewrite and the path that writes it: the first mapping's first leaf when the
+    /// attacker reaches it, else the lowest entry it reaches.
+    private func writableEntry(_ layout: EPTTableLayout, first: Mapping?, _ world: World) -> (EPTTableLayout.Entry, AccessPath)? {
+        if let first, let entry = layout.entry(for: first.gpa), let (path, _, _) = world.find(.write, in: entry.address..<entry.address + 1) {
+            return (entry, path)
+        }
+        for interval in world.reachable(.write).intervals {
+            for entry in layout.entries(in: interval) {
+                if let (path, _, _) = world.find(.write, in: entry.address..<entry.address + 1) { return (entry, path) }
+            }
+        }
+        return nil
     }
 
     // MARK: - Control structures
