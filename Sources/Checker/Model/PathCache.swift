@@ -16,6 +16,17 @@ final class PathCache {
 
     /// Every host-physical address of a region with an owner: where standard questions look.
     private(set) lazy var ownedRegions = IntervalSet(platform.regions.filter { $0.owner != nil }.map { $0.base..<$0.end })
+    /// Where the tables built in declared regions lie (the entries a remap rewrites), built once.
+    private(set) lazy var tableLayouts = EPTTableLayout.layouts(of: platform)
+    private var attackerData: [Principal: AttackerData] = [:]
+
+    /// Where `attacker`'s own data lies from the start, built once per attacker.
+    func data(of attacker: Principal) -> AttackerData {
+        if let hit = attackerData[attacker] { return hit }
+        let data = AttackerData(platform: platform, attacker: attacker)
+        attackerData[attacker] = data
+        return data
+    }
 
     init(platform: Platform, atoms: Bool = true) {
         self.platform = platform

@@ -73,7 +73,7 @@ final class HandlerMoves {
 
     /// Starts the bookkeeping of a new property; cached answers stay (their key holds the side and what it owns).
     func beginProperty(budget: Budget?, attacker: Principal) {
-        data = AttackerData(platform: platform, attacker: attacker)
+        data = pathCache.data(of: attacker)
         refuted = []
         unknowns = []
         queries = 0

@@ -37,8 +37,8 @@ struct MoveGenerator {
         self.platform = platform
         self.property = property
         self.handlers = handlers
-        self.data = AttackerData(platform: platform, attacker: property.attacker)
-        self.tableLayouts = EPTTableLayout.layouts(of: platform)
+        self.data = handlers.pathCache.data(of: property.attacker)
+        self.tableLayouts = handlers.pathCache.tableLayouts
     }
 
     /// The moves in `state`, after steps that overwrote `clobbered` (host-physical bytes whose
