@@ -175,29 +175,73 @@ extension EPTTableLayout {
             }
         }
         let all: Permissions = [.read, .write, .execute, .userExecute]
+        // Every edge of a mapping or protection, and for each piece between two edges the last
+        // mapping and the last protection covering it (one sweep, not one scan per mapping).
+        let edges = Array(Set(vtl.mappings.flatMap { [$0.gpa, $0.gpaEnd] } + protections.flatMap { [$0.gpa, $0.end] })).sorted()
+        let layers = lastCovering(vtl.mappings.map { ($0.gpa, $0.gpaEnd) }, edges)
+        let masks = lastCovering(protections.map { ($0.gpa, $0.end) }, edges)
         var result: [(gpa: UInt64, size: UInt64, level: Int)] = []
-        for m in vtl.mappings {
-            var cuts: Set<UInt64> = [m.gpa, m.gpaEnd]
-            for edge in vtl.mappings.flatMap({ [$0.gpa, $0.gpaEnd] }) + protections.flatMap({ [$0.gpa, $0.end] }) where edge > m.gpa && edge < m.gpaEnd {
-                cuts.insert(edge)
+        func piece(_ low: UInt64, _ high: UInt64, layer: Mapping?, mask: Permissions) {
+            guard let layer, !layer.permissions.intersection(mask).isEmpty else { return }
+            let page = layer.pageSize.bytes
+            let middleLow = (low + page - 1) & ~(page - 1)
+            let middleHigh = high & ~(page - 1)
+            if layer.pageSize == .size4K || middleLow >= middleHigh {
+                result.append((low, high - low, 1))
+                return
             }
-            let edges = cuts.sorted()
-            for (low, high) in zip(edges, edges.dropFirst()) {
-                guard let layer = vtl.mappings.last(where: { $0.gpa <= low && low < $0.gpaEnd }) else { continue }
-                let mask = protections.last { $0.gpa <= low && low < $0.end }?.permissions ?? all
-                guard !layer.permissions.intersection(mask).isEmpty else { continue }
-                let page = layer.pageSize.bytes
-                let middleLow = (low + page - 1) & ~(page - 1)
-                let middleHigh = high & ~(page - 1)
-                if layer.pageSize == .size4K || middleLow >= middleHigh {
-                    result.append((low, high - low, 1))
-                    continue
-                }
-                if low < middleLow { result.append((low, middleLow - low, 1)) }
-                result.append((middleLow, middleHigh - middleLow, level(layer.pageSize)))
-                if middleHigh < high { result.append((middleHigh, high - middleHigh, 1)) }
+            if low < middleLow { result.append((low, middleLow - low, 1)) }
+            result.append((middleLow, middleHigh - middleLow, level(layer.pageSize)))
+            if middleHigh < high { result.append((middleHigh, high - middleHigh, 1)) }
+        }
+        for m in vtl.mappings {
+            guard m.gpa < m.gpaEnd else {
+                // A wrapping mapping: one piece between its ends, as the edges sort.
+                guard m.gpa != m.gpaEnd else { continue }
+                let low = m.gpaEnd
+                piece(low, m.gpa, layer: vtl.mappings.last { $0.gpa <= low && low < $0.gpaEnd },
+                      mask: protections.last { $0.gpa <= low && low < $0.end }?.permissions ?? all)
+                continue
+            }
+            var i = lowerBound(of: m.gpa, in: edges)
+            while i + 1 < edges.count, edges[i] < m.gpaEnd {
+                piece(edges[i], edges[i + 1], layer: layers[i].map { vtl.mappings[$0] }, mask: masks[i].map { protections[$0].permissions } ?? all)
+                i += 1
             }
         }
         return result
+    }
+
+    /// For each piece `[edges[i], edges[i + 1])`, the index of the last interval that covers it
+    /// (every interval's ends are among `edges`). Later intervals paint first; each piece once.
+    private static func lastCovering(_ intervals: [(UInt64, UInt64)], _ edges: [UInt64]) -> [Int?] {
+        var owner = [Int?](repeating: nil, count: edges.count)
+        var next = Array(0...edges.count)
+        func unpainted(_ i: Int) -> Int {
+            var root = i
+            while next[root] != root { root = next[root] }
+            var j = i
+            while next[j] != root { (next[j], j) = (root, next[j]) }
+            return root
+        }
+        for k in intervals.indices.reversed() where intervals[k].0 < intervals[k].1 {
+            var i = unpainted(lowerBound(of: intervals[k].0, in: edges))
+            while i + 1 < edges.count, edges[i] < intervals[k].1 {
+                owner[i] = k
+                next[i] = i + 1
+                i = unpainted(i + 1)
+            }
+        }
+        return owner
+    }
+
+    /// The index of the first element of sorted `edges` not below `value`.
+    private static func lowerBound(of value: UInt64, in edges: [UInt64]) -> Int {
+        var (low, high) = (0, edges.count)
+        while low < high {
+            let mid = (low + high) / 2
+            if edges[mid] < value { low = mid + 1 } else { high = mid }
+        }
+        return low
     }
 }
