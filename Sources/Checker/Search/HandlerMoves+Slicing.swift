@@ -18,6 +18,8 @@ extension HandlerMoves {
         var handler: Int
         var effect: Int
         var label: String
+        /// A planting query's fetched ranges, which its caller-free query keeps (nil otherwise).
+        var fetched: FetchesKey? = nil
     }
 
     /// Whether the constraint needs a translation into a host range that no path of the caller reaches.
@@ -35,7 +37,7 @@ extension HandlerMoves {
         b.callerFree = true
         b.batch = pathCache.ownedRegions
         if let c = constraint(&b), let kind = b.batchKind, b.batchCovers {
-            let batchKey = SlicedKey(handler: key.handler, effect: key.effect, label: "every owned region: \(kind)")
+            let batchKey = SlicedKey(handler: key.handler, effect: key.effect, label: "every owned region: \(kind)", fetched: nil)
             let refuted = refutedForAnyCaller[batchKey] ?? ask(condition && c)
             refutedForAnyCaller[batchKey] = refuted
             if refuted {

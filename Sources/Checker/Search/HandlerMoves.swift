@@ -11,6 +11,7 @@ final class HandlerMoves {
     /// Query results, keyed by everything a query depends on — not by the whole attack state, so
     /// that states which differ only in facts a handler does not read share their answers.
     private var cache: [QueryKey: (move: Move?, refutation: String?)] = [:]
+    private var fetchesCache: [FetchesKey: Fetches] = [:]
 
     struct QueryKey: Hashable {
         var handler: Int
@@ -19,11 +20,10 @@ final class HandlerMoves {
         var label: String
         /// The world core (`World.Core.id`): it fixes the caller's paths and the reachable sets.
         var world: Int
-        var owned: IntervalSet
-        var done: Bool
-        var side: Set<Principal>
-        /// Where a planting query's victim fetches (its executable ranges change with the state).
-        var fetched: [TargetRange]
+        /// The attacker, which fixes its own data (`AttackerData`, built once per attacker by the path cache).
+        var attacker: Principal?
+        /// Where a planting query's victim fetches (`fetches(of:)`; nil for other queries).
+        var fetched: FetchesKey?
     }
     /// How many satisfiability checks this generator ran.
     var queries = 0
@@ -33,6 +33,10 @@ final class HandlerMoves {
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
     private(set) var refuted: [String] = []
+    private var refutedSet: Set<String> = []
+    private func noteRefuted(_ fact: String) {
+        if refutedSet.insert(fact).inserted { refuted.append(fact) }
+    }
     /// The property's time and memory budget; each query gets at most the time left.
     var budget: Budget?
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
@@ -43,6 +47,7 @@ final class HandlerMoves {
     /// its devices (`side`, the machine's `side(of:)`; a context taken over later does not add its
     /// own) and the memory they own, which holds the attacker's bytes without a write.
     private(set) var data: AttackerData?
+    private var attacker: Principal?
 
     /// The largest number of bytes one effect touches (the machine uses the same bound).
     static let effectLimit: UInt64 = 1 << 20
@@ -74,7 +79,9 @@ final class HandlerMoves {
     /// Starts the bookkeeping of a new property; cached answers stay (their key holds the side and what it owns).
     func beginProperty(budget: Budget?, attacker: Principal) {
         data = pathCache.data(of: attacker)
+        self.attacker = attacker
         refuted = []
+        refutedSet = []
         unknowns = []
         queries = 0
         self.budget = budget
@@ -134,6 +141,33 @@ final class HandlerMoves {
         }
     }
 
+    /// Where a victim of planted code fetches: its executable ranges outside a closed SMRAM (for
+    /// the attacker's own contexts, only those it may run kernel-mode code from, unless `ownedCounts`).
+    struct Fetches {
+        var victim: Principal
+        var ranges: [TargetRange]
+        var set: IntervalSet
+        var ownedCounts: Bool
+        var key: FetchesKey
+    }
+
+    struct FetchesKey: Hashable {
+        var victim: Principal
+        var ownedCounts: Bool
+        var smram: Range<UInt64>?
+    }
+
+    /// The executable ranges come from the configuration, so they are built once per victim and SMRAM.
+    private func fetches(of victim: Principal, ownedCounts: Bool, _ world: World) -> Fetches {
+        let key = FetchesKey(victim: victim, ownedCounts: ownedCounts, smram: world.smram.map { $0.base..<$0.end })
+        if let hit = fetchesCache[key] { return hit }
+        var ranges = world.capabilities.executable(by: .principal(victim)).filter { ownedCounts || $0.path?.rights.contains(.execute) ?? true }
+        if let smram = key.smram { ranges = ranges.flatMap { $0.outside(smram) } }
+        let f = Fetches(victim: victim, ranges: ranges, set: IntervalSet(ranges.map { $0.base..<($0.base &+ $0.size) }), ownedCounts: ownedCounts, key: key)
+        fetchesCache[key] = f
+        return f
+    }
+
     private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, victims: [Principal]) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
@@ -150,23 +184,20 @@ final class HandlerMoves {
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
         // The hypervisor and the VTLs run code wherever they fetch: a byte of the attacker's planted
         // there runs next (code integrity, for the attacker's own contexts: written bytes, kernel-mode fetches).
-        let plantable: [(victim: Principal, ranges: [TargetRange], ownedCounts: Bool)] = victims.compactMap { victim in
+        let plantable: [Fetches] = victims.compactMap { victim in
             switch victim {
             case .hypervisor, .vtl: break
             case .smm, .device: return nil
             }
-            let ownedCounts = !(data?.side.contains(victim) ?? false)
-            var ranges = world.capabilities.executable(by: .principal(victim)).filter { ownedCounts || $0.path?.rights.contains(.execute) ?? true }
-            if let smram = world.smram { ranges = ranges.flatMap { $0.outside(smram.base..<smram.end) } }
-            return ranges.isEmpty ? nil : (victim, ranges, ownedCounts)
+            let f = fetches(of: victim, ownedCounts: !(data?.side.contains(victim) ?? false), world)
+            return f.ranges.isEmpty ? nil : f
         }
         for (k, effect) in e.effects.enumerated() {
-            func attempt(_ label: String, fetched: [TargetRange] = [], _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
-                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id,
-                                   owned: data?.owned ?? IntervalSet(), done: false, side: data?.side ?? [], fetched: fetched)
+            func attempt(_ label: String, fetched: Fetches? = nil, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
+                let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, attacker: attacker, fetched: fetched?.key)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
-                    if let fact = cached.refutation, !refuted.contains(fact) { refuted.append(fact) }
+                    if let fact = cached.refutation { noteRefuted(fact) }
                     return
                 }
                 // The hypervisor translates through the caller's current EPT: first its own, then each
@@ -178,7 +209,7 @@ final class HandlerMoves {
                     // Sliced queries (large callers): no path at all, or no arguments even for any caller.
                     if Atoms.slices(group.paths.count, options), !recording,
                         impossible(world, group.paths, e, caller, smm, constraint)
-                            || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label),
+                            || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label, fetched: fetched?.key),
                                 condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, caller: caller, smm: smm, constraint) { continue }
                     var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, caller: caller, inSMM: smm)
                     guard let c = constraint(&q) else { continue }
@@ -265,7 +296,7 @@ final class HandlerMoves {
                 var refutation: String?
                 if move == nil && decided {
                     let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
-                    if !refuted.contains(fact) { refuted.append(fact) }
+                    noteRefuted(fact)
                     refutation = fact
                 }
                 if decided { cache[key] = (move, refutation) }
@@ -279,7 +310,7 @@ final class HandlerMoves {
                     }
                 }
                 for p in plantable {
-                    attempt("plant code for \(p.victim)", fetched: p.ranges, { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                    attempt("plant code for \(p.victim)", fetched: p, { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
                         var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
                     }
                 }
@@ -295,7 +326,7 @@ final class HandlerMoves {
                     }
                 }
                 for p in plantable {
-                    attempt("copy code for \(p.victim)", fetched: p.ranges, { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, ownedCounts: p.ownedCounts) }) { _, _ in
+                    attempt("copy code for \(p.victim)", fetched: p, { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
                         var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
                     }
                 }

@@ -109,6 +109,20 @@ extension HandlerMoves {
             t.uge(bv(r.lowerBound)) && t.ult(bv(r.upperBound))
         }
 
+        /// `t` lies where a planting query's victim fetches. The victim's executable ranges come from
+        /// the configuration, not from the caller, so the caller-free query keeps them (a batch asks
+        /// for the fetched ranges of every victim at once).
+        private mutating func inFetched(_ t: Term, _ set: IntervalSet) -> Term {
+            if probing { return context.bool(true) }
+            if impossible { return context.bool(false) }
+            if let batch {
+                batchKind = "plants"
+                batchCovers = batchCovers && set.intervals.allSatisfy { batch.covers($0) }
+                return context.or(batch.intervals.map { inRange(t, $0) })
+            }
+            return context.or(set.intervals.map { inRange(t, $0) })
+        }
+
         func inSet(_ t: Term, _ set: IntervalSet) -> Term {
             if callerFree || probing { return context.bool(true) }
             if impossible { return context.bool(false) }
@@ -118,7 +132,7 @@ extension HandlerMoves {
         /// `h` is where guest-physical `g` lands through one of the caller's paths that grants `right`
         /// (any present mapping when `right` is empty).
         /// When sliced and `h` must lie in `within`, only paths whose host range meets it are encoded.
-        private mutating func translates(_ g: Term, to h: Term, right: Permissions, within: Range<UInt64>? = nil) -> Term {
+        private mutating func translates(_ g: Term, to h: Term, right: Permissions, within: IntervalSet? = nil) -> Term {
             if callerFree { return context.bool(true) }
             if impossible { return context.bool(false) }
             var paths = callerPaths
@@ -127,7 +141,7 @@ extension HandlerMoves {
                     impossible = true
                     return context.bool(false)
                 }
-                paths = paths.filter { $0.hpa < within.upperBound && within.lowerBound < $0.hpa &+ $0.size }
+                paths = paths.filter { within.lowest(in: $0.hpa..<($0.hpa.addingReportingOverflow($0.size).overflow ? UInt64.max : $0.hpa + $0.size)) != nil }
             }
             if probing { return context.bool(true) }
             return context.or(paths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
@@ -143,7 +157,12 @@ extension HandlerMoves {
         /// The host-physical address of byte `off` of an operand, with the constraint that it exists
         /// and that the handler may `access` it there (.read for a source, .write for a destination).
         private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions, access: Permissions,
-                                      within: Range<UInt64>? = nil) -> (Term, Term)? {
+                                      within: Range<UInt64>) -> (Term, Term)? {
+            address(place, off, right: right, access: access, within: IntervalSet([within]))
+        }
+
+        private mutating func address(_ place: HandlerEncoding.Place, _ off: Term, right: Permissions, access: Permissions,
+                                      within: IntervalSet? = nil) -> (Term, Term)? {
             switch place {
             case .host(let e):
                 return (e &+ off, allowed(e &+ off, access))
@@ -227,10 +246,10 @@ extension HandlerMoves {
         /// `victim` fetches (`ranges`); `execution` names the fetch that runs it. No later effect
         /// may overwrite the planted byte, nor an earlier one the source byte it copies.
         mutating func plants(_ from: HandlerEncoding.Place?, to: HandlerEncoding.Place, length: Term, victim: Principal, ranges: [TargetRange],
-                              ownedCounts: Bool) -> Term? {
+                              set fetched: IntervalSet, ownedCounts: Bool) -> Term? {
             let (off, bound) = offset(below: length)
-            guard let (dst, dstExists) = address(to, off, right: [], access: .write) else { return nil }
-            var c = bound && dstExists && inSet(dst, IntervalSet(ranges.map { $0.base..<($0.base + $0.size) }))
+            guard let (dst, dstExists) = address(to, off, right: [], access: .write, within: fetched) else { return nil }
+            var c = bound && dstExists && inFetched(dst, fetched)
             moved = (from, to, off)
             keeps = [.later(dst, .attackers)]
             if let from {
@@ -317,10 +336,12 @@ extension HandlerMoves {
 
         /// The caller's own translation reads host-physical `h` (the machine's `callerCanRead`).
         private func callerReads(_ h: Term) -> Term {
-            if caller == .hypervisor || caller == .smm { return context.bool(true) }
-            return context.or(callerPaths.filter { $0.rights.contains(.read) && $0.prefix.isEmpty && $0.actor == caller }.map { p in
-                inRange(h, p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))
-            })
+            if caller == .hypervisor || caller == .smm || probing || callerFree { return context.bool(true) }
+            var reads = IntervalSet()
+            for p in callerPaths where p.rights.contains(.read) && p.prefix.isEmpty && p.actor == caller {
+                reads.insert(p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))
+            }
+            return context.or(reads.intervals.map { inRange(h, $0) })
         }
 
         /// A read step after the call, when the caller did not observe the bytes at once.

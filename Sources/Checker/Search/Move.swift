@@ -82,7 +82,7 @@ struct MoveGenerator {
                     moves.append(Move(steps: world.accessStep(.read, path: path, address: address, hpa: hpa), gain: gain, label: "read \(region.name)"))
                 }
                 // A page handed over without scrubbing still holds its previous owner's bytes.
-                for path in world.paths where path.handoff == .stale(region: region.name) {
+                for path in world.core.stalePaths where path.handoff == .stale(region: region.name) {
                     if let (p, address, hpa) = world.find(.read, in: path.hpa..<(path.hpa + path.size), paths: [path]) {
                         var gain = AttackState()
                         gain.read = [region.name]
@@ -91,7 +91,7 @@ struct MoveGenerator {
                 }
             }
             if case .write = property.goal, !world.state.written.contains(region.name),
-                let (path, address, hpa) = world.find(.write, in: range, paths: world.paths.filter { $0.handoff == nil })
+                let (path, address, hpa) = world.find(.write, in: range, where: { $0.handoff == nil })
             {
                 var gain = AttackState()
                 gain.written = [region.name]
@@ -161,7 +161,7 @@ struct MoveGenerator {
                 continue
             case .hypervisor, .vtl:
                 // Code integrity counts only kernel-mode fetches (docs/machine.md, "Goals").
-                let ranges = capabilities.executable(by: .principal(principal)).filter { ownCounts || $0.path?.rights.contains(.execute) ?? true }
+                let ranges = capabilities.executable(by: .principal(principal)).lazy.filter { ownCounts || $0.path?.rights.contains(.execute) ?? true }
                 if ownCounts, let (range, hpa) = ranges.lazy.compactMap({ r in owned.lowest(in: r.base..<(r.base + r.size)).map { (r, $0) } }).first {
                     moves.append(Move(steps: [range.execution(by: principal, at: hpa)], gain: gain, label: "\(principal) runs the attacker's own code"))
                     continue
