@@ -6,7 +6,8 @@ import SMT
 /// A handler query conjoins the handler's guards, the effect's target and the caller's
 /// translation (one disjunct per path). Before that query is built in full:
 /// - a constraint that needs the caller to translate to a host range no path of the caller
-///   reaches is unsat as it stands (`Query.impossible`), with no solver call;
+///   reaches is unsat as it stands (`Query.impossible`), found with no solver call and without
+///   building it (`unreachable`);
 /// - the same query with every caller- and state-specific part dropped (translations become
 ///   unconstrained addresses, reachable sets everything) is asked once per handler effect and
 ///   target. It over-approximates every caller's query, so when it is unsat so is each of them.
@@ -22,11 +23,14 @@ extension HandlerMoves {
         var fetched: FetchesKey? = nil
     }
 
-    /// Whether the constraint needs a translation into a host range that no path of the caller reaches.
-    func impossible(_ world: World, _ paths: [AccessPath], _ e: HandlerEncoding, _ caller: Principal, _ smm: Bool, _ constraint: (inout Query) -> Term?) -> Bool {
-        var probe = Query(owner: self, world: world, callerPaths: paths, encoding: e, caller: caller, inSMM: smm)
-        probe.probing = true
-        return constraint(&probe) != nil && probe.impossible
+    /// Whether the query needs the caller to translate an operand into host addresses that no path
+    /// of the caller reaches (`needs`: the operand and those addresses). The query's constraint
+    /// confines that operand's translation to them first (`Query.translates(within:)`), so it
+    /// would be unsat as built (`Query.impossible`); this finds out without building it.
+    func unreachable(_ needs: (HandlerEncoding.Place, IntervalSet)?, caller: Principal, smm: Bool, _ world: World) -> Bool {
+        // Only SMM takes `guest` operands as physical; host operands need no translation.
+        guard let (place, addresses) = needs, !smm, case .guest = place else { return false }
+        return world.core.hostSet(of: caller).lowest(in: addresses) == nil
     }
 
     func refutedForEveryCaller(_ key: SlicedKey, condition: Term, _ world: World, encoding e: HandlerEncoding, caller: Principal, smm: Bool,

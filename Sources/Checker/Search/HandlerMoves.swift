@@ -10,7 +10,7 @@ final class HandlerMoves {
     private var encodings: [Int: HandlerEncoding] = [:]
     /// Query results, keyed by everything a query depends on — not by the whole attack state, so
     /// that states which differ only in facts a handler does not read share their answers.
-    private var cache: [QueryKey: (move: Move?, refutation: String?)] = [:]
+    private var cache: [QueryKey: (move: Move?, refutation: Int?)] = [:]
     private var fetchesCache: [FetchesKey: Fetches] = [:]
 
     struct QueryKey: Hashable {
@@ -32,11 +32,41 @@ final class HandlerMoves {
     /// Results that were neither sat nor unsat, with the solver's reason.
     private(set) var unknowns: [String] = []
     /// Handler effects the solver showed cannot serve the attacker, with where they are in the model.
-    private(set) var refuted: [String] = []
-    private var refutedSet: Set<String> = []
-    private func noteRefuted(_ fact: String) {
-        if refutedSet.insert(fact).inserted { refuted.append(fact) }
+    var refuted: [String] { refutedIDs.map { facts[$0] } }
+    /// Refutation facts by number (`facts`), for the property whose moves are being listed.
+    private var refutedIDs: [Int] = []
+    private var refutedIDSet: Set<Int> = []
+    /// Every refutation fact of the run, numbered, so that a property lists them without hashing text.
+    private var facts: [String] = []
+    private var factIDs: [String: Int] = [:]
+    /// While listing the planting attempts of one effect: the facts they note, in order.
+    private var capturedFacts: [Int]?
+
+    private func factID(_ fact: String) -> Int {
+        if let id = factIDs[fact] { return id }
+        facts.append(fact)
+        factIDs[fact] = facts.count - 1
+        return facts.count - 1
     }
+
+    private func noteRefuted(_ id: Int) {
+        capturedFacts?.append(id)
+        if refutedIDSet.insert(id).inserted { refutedIDs.append(id) }
+    }
+
+    /// The planting attempts of one effect for one caller in one world (`plantMemo`): they do not
+    /// depend on the property's goal, and a platform with many contexts has many of them.
+    struct PlantKey: Hashable {
+        var handler: Int
+        var effect: Int
+        var caller: Principal
+        var world: Int
+        var attacker: Principal?
+        /// The victims' fetch keys, numbered (`plantSets`).
+        var victims: Int
+    }
+    private var plantMemo: [PlantKey: (moves: [Move], facts: [Int])] = [:]
+    private var plantSets: [[FetchesKey]: Int] = [:]
     /// The property's time and memory budget; each query gets at most the time left.
     var budget: Budget?
     /// When set, every query is kept as SMT-LIB2 text with the answer Z3 gave.
@@ -80,8 +110,8 @@ final class HandlerMoves {
     func beginProperty(budget: Budget?, attacker: Principal) {
         data = pathCache.data(of: attacker)
         self.attacker = attacker
-        refuted = []
-        refutedSet = []
+        refutedIDs = []
+        refutedIDSet = []
         unknowns = []
         queries = 0
         self.budget = budget
@@ -108,9 +138,22 @@ final class HandlerMoves {
         // The cache keys name the world by its core, so the world must come from this engine's cache.
         let world = World(platform: platform, state: world.state, cache: pathCache)
         var result: [Move] = []
+        // The hypervisor and the VTLs run code wherever they fetch: a byte of the attacker's planted
+        // there runs next (code integrity, for the attacker's own contexts: written bytes, kernel-mode fetches).
+        let plantable: [Fetches] = victims.compactMap { victim in
+            switch victim {
+            case .hypervisor, .vtl: break
+            case .smm, .device: return nil
+            }
+            let f = fetches(of: victim, ownedCounts: !(data?.side.contains(victim) ?? false), world)
+            return f.ranges.isEmpty ? nil : f
+        }
+        let keys = plantable.map(\.key)
+        let plantSet = plantSets[keys] ?? plantSets.count
+        plantSets[keys] = plantSet
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
-                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal, victims: victims)
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal, plantable: plantable, plantSet: plantSet)
             }
         }
         return result
@@ -168,7 +211,7 @@ final class HandlerMoves {
         return f
     }
 
-    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, victims: [Principal]) -> [Move] {
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, plantable: [Fetches], plantSet: Int) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
@@ -182,22 +225,28 @@ final class HandlerMoves {
             entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
         }
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
-        // The hypervisor and the VTLs run code wherever they fetch: a byte of the attacker's planted
-        // there runs next (code integrity, for the attacker's own contexts: written bytes, kernel-mode fetches).
-        let plantable: [Fetches] = victims.compactMap { victim in
-            switch victim {
-            case .hypervisor, .vtl: break
-            case .smm, .device: return nil
-            }
-            let f = fetches(of: victim, ownedCounts: !(data?.side.contains(victim) ?? false), world)
-            return f.ranges.isEmpty ? nil : f
-        }
         for (k, effect) in e.effects.enumerated() {
-            func attempt(_ label: String, fetched: Fetches? = nil, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
+            /// Runs the planting attempts of this effect once per caller, world, attacker and victims.
+            func plantingAttempts(_ body: () -> Void) {
+                let key = PlantKey(handler: index, effect: k, caller: caller, world: world.core.id, attacker: attacker, victims: plantSet)
+                if !recording, let hit = plantMemo[key] {
+                    result += hit.moves
+                    for id in hit.facts { noteRefuted(id) }
+                    return
+                }
+                let start = result.count, unknownsBefore = unknowns.count
+                capturedFacts = []
+                body()
+                // Only decided answers are kept, as in `cache`.
+                if !recording, unknowns.count == unknownsBefore { plantMemo[key] = (Array(result[start...]), capturedFacts ?? []) }
+                capturedFacts = nil
+            }
+            /// `needs`: the operand whose translation the constraint confines to host addresses, and them.
+            func attempt(_ label: String, fetched: Fetches? = nil, needs: (HandlerEncoding.Place, IntervalSet)? = nil, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
                 let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, attacker: attacker, fetched: fetched?.key)
                 if let cached = cache[key] {
                     if let m = cached.move { result.append(m) }
-                    if let fact = cached.refutation { noteRefuted(fact) }
+                    if let id = cached.refutation { noteRefuted(id) }
                     return
                 }
                 // The hypervisor translates through the caller's current EPT: first its own, then each
@@ -208,7 +257,7 @@ final class HandlerMoves {
                 for group in groups where move == nil {
                     // Sliced queries (large callers): no path at all, or no arguments even for any caller.
                     if Atoms.slices(group.paths.count, options), !recording,
-                        impossible(world, group.paths, e, caller, smm, constraint)
+                        unreachable(needs, caller: caller, smm: smm, world)
                             || refutedForEveryCaller(SlicedKey(handler: index, effect: k, label: label, fetched: fetched?.key),
                                 condition: effect.condition && trigger(e, caller: caller, world), world, encoding: e, caller: caller, smm: smm, constraint) { continue }
                     var q = Query(owner: self, world: world, callerPaths: group.paths, encoding: e, caller: caller, inSMM: smm)
@@ -293,11 +342,11 @@ final class HandlerMoves {
                     }
                     solver.pop(1 + pushed)
                 }
-                var refutation: String?
+                var refutation: Int?
                 if move == nil && decided {
-                    let fact = "\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))"
-                    noteRefuted(fact)
-                    refutation = fact
+                    let id = factID("\(e.handler.title): no arguments pass its guards and \(label) (\(effect.location))")
+                    noteRefuted(id)
+                    refutation = id
                 }
                 if decided { cache[key] = (move, refutation) }
                 if let move { result.append(move) }
@@ -305,29 +354,33 @@ final class HandlerMoves {
             switch effect.kind {
             case .write(let to, let length):
                 for region in writeTargets where !world.state.written.contains(region.name) {
-                    attempt("write \(region.name)", { q in q.lands(to, length: length, in: region) }) { _, _ in
+                    attempt("write \(region.name)", needs: (to, IntervalSet([region.base..<region.end])), { q in q.lands(to, length: length, in: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
-                for p in plantable {
-                    attempt("plant code for \(p.victim)", fetched: p, { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
-                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                plantingAttempts {
+                    for p in plantable {
+                        attempt("plant code for \(p.victim)", fetched: p, needs: (to, p.set), { q in q.plants(nil, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
+                            var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                        }
                     }
                 }
             case .copy(let from, let to, let length):
                 for region in readTargets where !world.state.read.contains(region.name) {
-                    attempt("read \(region.name)", { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
+                    attempt("read \(region.name)", needs: (from, IntervalSet([region.base..<region.end])), { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
                         var g = AttackState(); g.read = [region.name]; return (g, [])
                     }
                 }
                 for region in writeTargets where !world.state.written.contains(region.name) {
-                    attempt("copy into \(region.name)", { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
+                    attempt("copy into \(region.name)", needs: (to, IntervalSet([region.base..<region.end])), { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
-                for p in plantable {
-                    attempt("copy code for \(p.victim)", fetched: p, { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
-                        var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                plantingAttempts {
+                    for p in plantable {
+                        attempt("copy code for \(p.victim)", fetched: p, needs: (to, p.set), { q in q.plants(from, to: to, length: length, victim: p.victim, ranges: p.ranges, set: p.set, ownedCounts: p.ownedCounts) }) { _, _ in
+                            var g = AttackState(); g.controls = [p.victim]; g.injected = [p.victim]; return (g, [])
+                        }
                     }
                 }
             case .leak(let source, let length, let to):

@@ -35,8 +35,6 @@ extension HandlerMoves {
         let sliced: Bool
         /// Drop every caller- and state-specific constraint (the over-approximation asked once per effect).
         var callerFree = false
-        /// Build only enough to find out whether the query is `impossible` (no big disjunctions).
-        var probing = false
         /// Ask for any of these host addresses instead of the target region (one query for every target).
         var batch: IntervalSet?
         /// In a batch: which effect constraint used it, and whether the target region lies inside it.
@@ -113,7 +111,6 @@ extension HandlerMoves {
         /// the configuration, not from the caller, so the caller-free query keeps them (a batch asks
         /// for the fetched ranges of every victim at once).
         private mutating func inFetched(_ t: Term, _ set: IntervalSet) -> Term {
-            if probing { return context.bool(true) }
             if impossible { return context.bool(false) }
             if let batch {
                 batchKind = "plants"
@@ -124,7 +121,7 @@ extension HandlerMoves {
         }
 
         func inSet(_ t: Term, _ set: IntervalSet) -> Term {
-            if callerFree || probing { return context.bool(true) }
+            if callerFree { return context.bool(true) }
             if impossible { return context.bool(false) }
             return context.or(set.intervals.map { inRange(t, $0) })
         }
@@ -143,7 +140,6 @@ extension HandlerMoves {
                 }
                 paths = paths.filter { within.lowest(in: $0.hpa..<($0.hpa.addingReportingOverflow($0.size).overflow ? UInt64.max : $0.hpa + $0.size)) != nil }
             }
-            if probing { return context.bool(true) }
             return context.or(paths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
                 inRange(g, Self.guestRange(p)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
             })
@@ -336,7 +332,7 @@ extension HandlerMoves {
 
         /// The caller's own translation reads host-physical `h` (the machine's `callerCanRead`).
         private func callerReads(_ h: Term) -> Term {
-            if caller == .hypervisor || caller == .smm || probing || callerFree { return context.bool(true) }
+            if caller == .hypervisor || caller == .smm || callerFree { return context.bool(true) }
             var reads = IntervalSet()
             for p in callerPaths where p.rights.contains(.read) && p.prefix.isEmpty && p.actor == caller {
                 reads.insert(p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))

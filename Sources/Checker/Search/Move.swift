@@ -162,7 +162,9 @@ struct MoveGenerator {
             case .hypervisor, .vtl:
                 // Code integrity counts only kernel-mode fetches (docs/machine.md, "Goals").
                 let ranges = capabilities.executable(by: .principal(principal)).lazy.filter { ownCounts || $0.path?.rights.contains(.execute) ?? true }
-                if ownCounts, let (range, hpa) = ranges.lazy.compactMap({ r in owned.lowest(in: r.base..<(r.base + r.size)).map { (r, $0) } }).first {
+                if ownCounts, owned.lowest(in: capabilities.executableSet(of: principal)) != nil,
+                    let (range, hpa) = ranges.lazy.compactMap({ r in owned.lowest(in: r.base..<(r.base + r.size)).map { (r, $0) } }).first
+                {
                     moves.append(Move(steps: [range.execution(by: principal, at: hpa)], gain: gain, label: "\(principal) runs the attacker's own code"))
                     continue
                 }
