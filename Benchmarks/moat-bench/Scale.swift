@@ -61,9 +61,14 @@ func pageByPage(_ platform: Platform) -> Platform {
 func runScale(_ label: String, _ shape: ReferencePlatform.Shape, perPage: Bool = false, budget: Double? = nil) -> ScaleResult {
     var platform = ReferencePlatform.make(shape)
     platform.properties = platform.standardProperties
+    // Profiling knobs (docs/performance.md): only the questions whose name contains a text, the first N.
+    let environment = ProcessInfo.processInfo.environment
+    if let only = environment["MOAT_BENCH_ONLY"] { platform.properties = platform.properties.filter { $0.name.contains(only) } }
+    if let n = environment["MOAT_BENCH_LIMIT"].flatMap(Int.init) { platform.properties = Array(platform.properties.prefix(n)) }
     if perPage { platform = pageByPage(platform) }
     let ranges = platform.partitions.reduce(0) { $0 + $1.vtls.reduce(0) { $0 + $1.mappings.count } }
     let pages = platform.partitions.reduce(0) { $0 + $1.vtls.reduce(0) { $0 + $1.mappings.reduce(0) { $0 + Int($1.size / 0x1000) } } }
+    print("  \(label): platform generated, peak RSS \(peakResidentMegabytes()) MiB")
     var options = CheckOptions()
     options.atoms = !perPage
     let before = Solver.checksPerformed
@@ -80,8 +85,15 @@ func runScale(_ label: String, _ shape: ReferencePlatform.Shape, perPage: Bool =
             if seconds(clock.now - start) > budget { break }
         }
     } else {
-        for result in Checker(platform: platform, options: options).checkAll() { verdicts[result.verdict.word, default: 0] += 1 }
+        let results = Checker(platform: platform, options: options).checkAll()
+        for result in results { verdicts[result.verdict.word, default: 0] += 1 }
         answered = platform.properties.count
+        // Where the time goes: the slowest questions, and the time the questions themselves took.
+        let total = results.reduce(0) { $0 + $1.seconds }
+        print("  \(label): the questions took \(format3(total)) s of the run; slowest:")
+        for r in results.sorted(by: { $0.seconds > $1.seconds }).prefix(environment["MOAT_BENCH_SLOWEST"].flatMap(Int.init) ?? 3) {
+            print("    \(format3(r.seconds)) s  \(r.property.name) (\(r.verdict.word))")
+        }
     }
     let elapsed = seconds(clock.now - start)
     return ScaleResult(label: label, partitions: platform.partitions.count, ranges: ranges, pages: pages, questions: platform.properties.count, answered: answered,

@@ -11,6 +11,10 @@ final class HandlerMoves {
     /// Query results, keyed by everything a query depends on — not by the whole attack state, so
     /// that states which differ only in facts a handler does not read share their answers.
     private var cache: [QueryKey: (move: Move?, refutation: Int?)] = [:]
+    /// The same for queries about the property's own target regions, which later properties (other
+    /// targets) do not ask again: kept for one property only, so a run's memory does not grow with
+    /// the number of questions.
+    private var goalCache: [QueryKey: (move: Move?, refutation: Int?)] = [:]
     private var fetchesCache: [FetchesKey: Fetches] = [:]
 
     struct QueryKey: Hashable {
@@ -112,6 +116,7 @@ final class HandlerMoves {
         self.attacker = attacker
         refutedIDs = []
         refutedIDSet = []
+        goalCache = [:]
         unknowns = []
         queries = 0
         self.budget = budget
@@ -225,6 +230,7 @@ final class HandlerMoves {
             entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
         }
         let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
+        let goalNames = Set(relevant.map(\.name))
         for (k, effect) in e.effects.enumerated() {
             /// Runs the planting attempts of this effect once per caller, world, attacker and victims.
             func plantingAttempts(_ body: () -> Void) {
@@ -242,9 +248,10 @@ final class HandlerMoves {
                 capturedFacts = nil
             }
             /// `needs`: the operand whose translation the constraint confines to host addresses, and them.
-            func attempt(_ label: String, fetched: Fetches? = nil, needs: (HandlerEncoding.Place, IntervalSet)? = nil, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
+            /// `goal`: the query is about one of the property's target regions (`goalCache`).
+            func attempt(_ label: String, goal: Bool = false, fetched: Fetches? = nil, needs: (HandlerEncoding.Place, IntervalSet)? = nil, _ constraint: (inout Query) -> Term?, gain: (Model, Query) throws(SMTError) -> (AttackState, [Step])?) {
                 let key = QueryKey(handler: index, effect: k, caller: caller, label: label, world: world.core.id, attacker: attacker, fetched: fetched?.key)
-                if let cached = cache[key] {
+                if let cached = goal ? goalCache[key] : cache[key] {
                     if let m = cached.move { result.append(m) }
                     if let id = cached.refutation { noteRefuted(id) }
                     return
@@ -348,13 +355,15 @@ final class HandlerMoves {
                     noteRefuted(id)
                     refutation = id
                 }
-                if decided { cache[key] = (move, refutation) }
+                if decided {
+                    if goal { goalCache[key] = (move, refutation) } else { cache[key] = (move, refutation) }
+                }
                 if let move { result.append(move) }
             }
             switch effect.kind {
             case .write(let to, let length):
                 for region in writeTargets where !world.state.written.contains(region.name) {
-                    attempt("write \(region.name)", needs: (to, IntervalSet([region.base..<region.end])), { q in q.lands(to, length: length, in: region) }) { _, _ in
+                    attempt("write \(region.name)", goal: goalNames.contains(region.name), needs: (to, IntervalSet([region.base..<region.end])), { q in q.lands(to, length: length, in: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
@@ -367,12 +376,12 @@ final class HandlerMoves {
                 }
             case .copy(let from, let to, let length):
                 for region in readTargets where !world.state.read.contains(region.name) {
-                    attempt("read \(region.name)", needs: (from, IntervalSet([region.base..<region.end])), { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
+                    attempt("read \(region.name)", goal: true, needs: (from, IntervalSet([region.base..<region.end])), { q in q.leaks(from, to: to, length: length, from: region) }) { _, _ in
                         var g = AttackState(); g.read = [region.name]; return (g, [])
                     }
                 }
                 for region in writeTargets where !world.state.written.contains(region.name) {
-                    attempt("copy into \(region.name)", needs: (to, IntervalSet([region.base..<region.end])), { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
+                    attempt("copy into \(region.name)", goal: goalNames.contains(region.name), needs: (to, IntervalSet([region.base..<region.end])), { q in q.smuggles(from, to: to, length: length, into: region) }) { _, _ in
                         var g = AttackState(); g.written = Self.writtenFacts(region.name); return (g, [])
                     }
                 }
@@ -386,14 +395,14 @@ final class HandlerMoves {
             case .leak(let source, let length, let to):
                 guard readTargets.contains(where: { $0.name == source }), !world.state.read.contains(source) else { continue }
                 let leaked = platform.region(named: source).map { $0.base..<$0.end } ?? 0..<0
-                attempt("leak \(source)", { q in q.readable(to, length: length, of: leaked) }) { _, _ in
+                attempt("leak \(source)", goal: true, { q in q.readable(to, length: length, of: leaked) }) { _, _ in
                     var g = AttackState(); g.read = [source]; return (g, [])
                 }
             case .map(let principal, let gpa, let size, let hpa, let rights):
                 let target = principal ?? caller
                 guard world.state.controls.contains(target) else { continue }
                 for region in relevant + hvCode + (world.smram.map { [$0] } ?? []) {
-                    attempt("map \(region.name) into \(target)", { q in q.maps(gpa: gpa, size: size, hpa: hpa, onto: region) }) { model, _ throws(SMTError) in
+                    attempt("map \(region.name) into \(target)", goal: goalNames.contains(region.name), { q in q.maps(gpa: gpa, size: size, hpa: hpa, onto: region) }) { model, _ throws(SMTError) in
                         guard let g = try model.uint64(gpa), let s = try model.uint64(size), let h = try model.uint64(hpa) else { return nil }
                         var state = AttackState()
                         state.extra = [.init(principal: target, gpa: g, size: s, hpa: h, rights: rights, handoff: nil, origin: effect.location)]

@@ -64,8 +64,17 @@ struct IntervalSet: Hashable {
         return max(intervals[i].lowerBound, r.lowerBound)
     }
 
-    /// The lowest address in both sets (a merge of the two sorted lists).
+    /// The lowest address in both sets: a bisection of the larger set for each interval of the
+    /// smaller when they differ much in size, else a merge of the two sorted lists.
     func lowest(in other: IntervalSet) -> UInt64? {
+        let (small, large) = intervals.count <= other.intervals.count ? (self, other) : (other, self)
+        if small.intervals.count * 16 < large.intervals.count {
+            // The smaller set's intervals are sorted and disjoint, so the first hit is the lowest.
+            for r in small.intervals {
+                if let low = large.lowest(in: r) { return low }
+            }
+            return nil
+        }
         var i = 0, j = 0
         let a = intervals, b = other.intervals
         while i < a.count, j < b.count {
