@@ -209,9 +209,21 @@ final class HandlerMoves {
     private func fetches(of victim: Principal, ownedCounts: Bool, _ world: World) -> Fetches {
         let key = FetchesKey(victim: victim, ownedCounts: ownedCounts, smram: world.smram.map { $0.base..<$0.end })
         if let hit = fetchesCache[key] { return hit }
-        var ranges = world.capabilities.executable(by: .principal(victim)).filter { ownedCounts || $0.path?.rights.contains(.execute) ?? true }
-        if let smram = key.smram { ranges = ranges.flatMap { $0.outside(smram) } }
-        let f = Fetches(victim: victim, ranges: ranges, set: IntervalSet(ranges.map { $0.base..<($0.base &+ $0.size) }), ownedCounts: ownedCounts, key: key)
+        // The path cache's arrays are shared, not copied, unless a range must go or be cut
+        // (RP-L has a million executable ranges; each engine keeps these for every victim).
+        let all = world.capabilities.executable(by: .principal(victim))
+        var ranges = all
+        var changed = false
+        if !ownedCounts, !all.allSatisfy({ $0.path?.rights.contains(.execute) ?? true }) {
+            ranges = all.filter { $0.path?.rights.contains(.execute) ?? true }
+            changed = true
+        }
+        if let smram = key.smram, ranges.contains(where: { $0.base < smram.upperBound && smram.lowerBound < $0.base &+ $0.size }) {
+            ranges = ranges.flatMap { $0.base < smram.upperBound && smram.lowerBound < $0.base &+ $0.size ? $0.outside(smram) : [$0] }
+            changed = true
+        }
+        let set = changed ? IntervalSet(ranges.map { $0.base..<($0.base &+ $0.size) }) : world.capabilities.executableSet(of: victim)
+        let f = Fetches(victim: victim, ranges: ranges, set: set, ownedCounts: ownedCounts, key: key)
         fetchesCache[key] = f
         return f
     }
