@@ -47,11 +47,14 @@ struct Differential {
         var incomplete = 0
         var states = 0
 
+        /// Every counter (`tallyNamesEveryCounter` checks that none is missing).
+        nonisolated(unsafe) static let counters: [WritableKeyPath<Tally, Int>] = [
+            \.platforms, \.properties, \.proved, \.attacks, \.unknowns, \.agreements, \.disagreements,
+            \.bothFound, \.explorerMissed, \.unknownButBroken, \.incomplete, \.states,
+        ]
+
         mutating func add(_ o: Tally) {
-            platforms += o.platforms; properties += o.properties; proved += o.proved; attacks += o.attacks
-            unknowns += o.unknowns; agreements += o.agreements; disagreements += o.disagreements
-            bothFound += o.bothFound; explorerMissed += o.explorerMissed; unknownButBroken += o.unknownButBroken
-            incomplete += o.incomplete; states += o.states
+            for counter in Self.counters { self[keyPath: counter] += o[keyPath: counter] }
         }
 
         var summary: String {
