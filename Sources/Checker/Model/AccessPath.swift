@@ -34,6 +34,12 @@ struct AccessPath: Hashable {
     /// The VTL whose EPT this path walks, when that is not the actor's own (VMFUNC, EPTP rewrite).
     var through: Principal? = nil
 
+    /// The guest-physical range (never a wrapping one: it stops at the top of the address space).
+    var guestRange: Range<UInt64> { base..<(base.addingReportingOverflow(size).overflow ? UInt64.max : base + size) }
+
+    /// The host-physical range (never a wrapping one).
+    var hostRange: Range<UInt64> { hpa..<(hpa.addingReportingOverflow(size).overflow ? UInt64.max : hpa + size) }
+
     var actor: Principal {
         switch medium {
         case .ept(let p), .physical(let p): p
@@ -63,6 +69,9 @@ extension TargetRange {
 }
 
 extension TargetRange {
+    /// Whether some address of this range lies in `r`.
+    func overlaps(_ r: Range<UInt64>) -> Bool { base < r.upperBound && r.lowerBound < base &+ size }
+
     /// The parts of this range outside `hole` (the same path translates them).
     func outside(_ hole: Range<UInt64>) -> [TargetRange] {
         IntervalSet([base..<(base + size)]).subtracting(hole).intervals.map { r in

@@ -192,11 +192,11 @@ final class HandlerMoves {
     /// Where a victim of planted code fetches: its executable ranges outside a closed SMRAM (for
     /// the attacker's own contexts, only those it may run kernel-mode code from, unless `ownedCounts`).
     struct Fetches {
-        var victim: Principal
+        var key: FetchesKey
         var ranges: [TargetRange]
         var set: IntervalSet
-        var ownedCounts: Bool
-        var key: FetchesKey
+        var victim: Principal { key.victim }
+        var ownedCounts: Bool { key.ownedCounts }
     }
 
     struct FetchesKey: Hashable {
@@ -218,12 +218,12 @@ final class HandlerMoves {
             ranges = all.filter { $0.path?.rights.contains(.execute) ?? true }
             changed = true
         }
-        if let smram = key.smram, ranges.contains(where: { $0.base < smram.upperBound && smram.lowerBound < $0.base &+ $0.size }) {
-            ranges = ranges.flatMap { $0.base < smram.upperBound && smram.lowerBound < $0.base &+ $0.size ? $0.outside(smram) : [$0] }
+        if let smram = key.smram, ranges.contains(where: { $0.overlaps(smram) }) {
+            ranges = ranges.flatMap { $0.overlaps(smram) ? $0.outside(smram) : [$0] }
             changed = true
         }
         let set = changed ? IntervalSet(ranges.map { $0.base..<($0.base &+ $0.size) }) : world.capabilities.executableSet(of: victim)
-        let f = Fetches(victim: victim, ranges: ranges, set: set, ownedCounts: ownedCounts, key: key)
+        let f = Fetches(key: key, ranges: ranges, set: set)
         fetchesCache[key] = f
         return f
     }
@@ -504,7 +504,7 @@ final class HandlerMoves {
                     continue
                 }
                 for p in callerPaths {
-                    let guest = Query.guestRange(p)
+                    let guest = p.guestRange
                     guard guest.lowerBound < end && g < guest.upperBound else { continue }
                     let low = max(g, guest.lowerBound), high = min(end, guest.upperBound)
                     let (start, wraps) = p.hpa.addingReportingOverflow(low - p.base)

@@ -138,16 +138,11 @@ extension HandlerMoves {
                     impossible = true
                     return context.bool(false)
                 }
-                paths = paths.filter { within.lowest(in: $0.hpa..<($0.hpa.addingReportingOverflow($0.size).overflow ? UInt64.max : $0.hpa + $0.size)) != nil }
+                paths = paths.filter { within.lowest(in: $0.hostRange) != nil }
             }
             return context.or(paths.filter { right.isEmpty || !$0.rights.isDisjoint(with: right) }.map { p in
-                inRange(g, Self.guestRange(p)) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
+                inRange(g, p.guestRange) && (h .== bv(p.hpa) &+ (g &- bv(p.base)))
             })
-        }
-
-        /// A path's guest-physical range (never a wrapping one).
-        static func guestRange(_ p: AccessPath) -> Range<UInt64> {
-            p.base..<(p.base.addingReportingOverflow(p.size).overflow ? UInt64.max : p.base + p.size)
         }
 
         /// The host-physical address of byte `off` of an operand, with the constraint that it exists
@@ -335,7 +330,7 @@ extension HandlerMoves {
             if caller == .hypervisor || caller == .smm || callerFree { return context.bool(true) }
             var reads = IntervalSet()
             for p in callerPaths where p.rights.contains(.read) && p.prefix.isEmpty && p.actor == caller {
-                reads.insert(p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))
+                reads.insert(p.hostRange)
             }
             return context.or(reads.intervals.map { inRange(h, $0) })
         }

@@ -127,7 +127,7 @@ extension HandlerMoves.Query {
         case .guest(let e):
             if inSMM { return empty || within(e, n, 0..<PlatformLimits.physical) }
             var runs = IntervalSet()
-            for p in callerPaths { runs.insert(Self.guestRange(p)) }
+            for p in callerPaths { runs.insert(p.guestRange) }
             return empty || context.or(runs.intervals.map { within(e, n, $0.lowerBound..<min($0.upperBound, PlatformLimits.physical)) })
         }
     }
@@ -157,8 +157,7 @@ extension HandlerMoves.Query {
         case .guest(let e):
             if inSMM { return covers(e, h) }
             return context.or(callerPaths.map { p in
-                let hpaRange = p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size)
-                return inRange(h, hpaRange) && covers(e, word(p.base) &+ (h &- word(p.hpa)))
+                return inRange(h, p.hostRange) && covers(e, word(p.base) &+ (h &- word(p.hpa)))
             })
         }
     }
@@ -174,7 +173,7 @@ extension HandlerMoves.Query {
                 if inSMM { return h &- e }
                 // The guest-physical address of `h` through the caller's paths (the first that maps it).
                 let g = callerPaths.reversed().reduce(word(0)) { rest, p in
-                    inRange(h, p.hpa..<(p.hpa.addingReportingOverflow(p.size).overflow ? UInt64.max : p.hpa + p.size))
+                    inRange(h, p.hostRange)
                         .ite(then: word(p.base) &+ (h &- word(p.hpa)), else: rest)
                 }
                 return g &- e
@@ -201,7 +200,7 @@ extension HandlerMoves.Query {
                 if inSMM { source = e &+ i; break }
                 let g = e &+ i
                 source = callerPaths.reversed().reduce(word(UInt64.max)) { rest, p in
-                    inRange(g, Self.guestRange(p)).ite(then: word(p.hpa) &+ (g &- word(p.base)), else: rest)
+                    inRange(g, p.guestRange).ite(then: word(p.hpa) &+ (g &- word(p.base)), else: rest)
                 }
             }
         case .leak(let name, _, _):
