@@ -2,8 +2,9 @@ import Platform
 import SMT
 
 /// The SMT query "can the attacker's access reach a target range?" over 64-bit host-physical
-/// addresses. Every path and range is described by bounds that configuration facts pin to their
-/// values, so that the solver picks the address and an unsat core names what blocks it.
+/// addresses. Whether the address lies in a path or range is a Boolean that a configuration fact
+/// defines from the range's constant bounds, so that the solver picks the address and an unsat
+/// core names what blocks it.
 struct ReachabilityQuery {
     let context: Context
     let solver: Solver
@@ -22,15 +23,22 @@ struct ReachabilityQuery {
 
     private func bv(_ v: UInt64) -> Term { context.bv(v, width: width) }
 
+    /// `start ≤ hpa < end` against constants. A range's fact defines the Boolean "hpa lies in
+    /// it" with this term, so that without the fact the range is unconstrained (as a range whose
+    /// bounds nobody pinned) while the solver only ever compares `hpa` with constants, which it
+    /// bit-blasts into a few clauses rather than a 64-bit comparator between two unknowns.
+    private func within(_ start: UInt64, _ end: UInt64) -> Term {
+        hpa.uge(bv(start)) && hpa.ult(bv(end))
+    }
+
     /// Declares the SMRAM guards: which accesses of `right` may touch SMRAM. Returns (CPU allowed,
     /// DMA allowed, in-SMRAM).
     func smramGuards(_ platform: Platform, state: AttackState = AttackState(), right: Permissions = .write) -> (cpu: Term, dma: Term, inSMRAM: Term) {
         guard let smm = platform.smm, let name = smm.smram, let region = platform.region(named: name) else {
             return (context.bool(true), context.bool(true), context.bool(false))
         }
-        let base = context.bvConst("smram_start", width: width)
-        let end = context.bvConst("smram_end", width: width)
-        facts.add(base .== bv(region.base) && end .== bv(region.end), "SMRAM is region '\(name)' [\(hex(region.base)), \(hex(region.end)))", at: region.location)
+        let inSMRAM = context.boolConst("hpa_in_smram")
+        facts.add(inSMRAM .== within(region.base, region.end), "SMRAM is region '\(name)' [\(hex(region.base)), \(hex(region.end)))", at: region.location)
         let smrr = context.boolConst("smrr")
         let open = context.boolConst("d_open")
         let locked = context.boolConst("d_lck")
@@ -51,7 +59,7 @@ struct ReachabilityQuery {
             facts.add(context.bool(true), "the attacker made SMRAM write-back cacheable through the MTRRs", at: smm.location)
             visible = context.bool(true)
         }
-        return (!smrr && visible, !tseg, hpa.uge(base) && hpa.ult(end))
+        return (!smrr && visible, !tseg, inSMRAM)
     }
 
     /// Asserts: `hpa` lies in the host range of one of `paths` that grants `right` (and that
@@ -61,17 +69,16 @@ struct ReachabilityQuery {
     func attackerReaches(_ paths: [AccessPath], right: Permissions, smram: (cpu: Term, dma: Term, inSMRAM: Term), prefix: String) -> [Term] {
         var disjuncts: [Term] = []
         for (i, path) in paths.enumerated() {
-            let start = context.bvConst("\(prefix)\(i)_start", width: width)
-            let end = context.bvConst("\(prefix)\(i)_end", width: width)
+            let inside = context.boolConst("hpa_in_\(prefix)\(i)")
             let granted = context.boolConst("\(prefix)\(i)_\(right)")
-            facts.add(start .== bv(path.hpa) && end .== bv(path.hpa &+ path.size), path.fact, at: path.location)
+            facts.add(inside .== within(path.hpa, path.hpa &+ path.size), path.fact, at: path.location)
             let has = !path.rights.isDisjoint(with: right)
             facts.add(granted .== context.bool(has), "\(path.fact): \(has ? "grants" : "does not grant") \(Self.word(right))", at: path.location)
             var guardTerm = context.bool(true)
             if path.actor != .smm {
                 guardTerm = smram.inSMRAM.implies(path.medium.isDMA ? smram.dma : smram.cpu)
             }
-            disjuncts.append(granted && hpa.uge(start) && hpa.ult(end) && guardTerm)
+            disjuncts.append(granted && inside && guardTerm)
         }
         solver.assert(context.or(disjuncts))
         return disjuncts
@@ -81,10 +88,9 @@ struct ReachabilityQuery {
     func hpaIn(_ ranges: [TargetRange], prefix: String) {
         var disjuncts: [Term] = []
         for (i, range) in ranges.enumerated() {
-            let start = context.bvConst("\(prefix)\(i)_start", width: width)
-            let end = context.bvConst("\(prefix)\(i)_end", width: width)
-            facts.add(start .== bv(range.base) && end .== bv(range.base &+ range.size), range.fact, at: range.location)
-            disjuncts.append(hpa.uge(start) && hpa.ult(end))
+            let inside = context.boolConst("hpa_in_\(prefix)\(i)")
+            facts.add(inside .== within(range.base, range.base &+ range.size), range.fact, at: range.location)
+            disjuncts.append(inside)
         }
         solver.assert(context.or(disjuncts))
     }
