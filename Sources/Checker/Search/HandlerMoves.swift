@@ -39,7 +39,9 @@ final class HandlerMoves {
     var refuted: [String] { refutedIDs.map { facts[$0] } }
     /// Refutation facts by number (`facts`), for the property whose moves are being listed.
     private var refutedIDs: [Int] = []
-    private var refutedIDSet: Set<Int> = []
+    /// Which fact numbers `refutedIDs` holds, one bit each: a property notes thousands of facts,
+    /// most of them again and again, so membership is a bit test rather than a hash.
+    private var refutedBits: [UInt64] = []
     /// Every refutation fact of the run, numbered, so that a property lists them without hashing text.
     private var facts: [String] = []
     private var factIDs: [String: Int] = [:]
@@ -55,7 +57,26 @@ final class HandlerMoves {
 
     private func noteRefuted(_ id: Int) {
         capturedFacts?.append(id)
-        if refutedIDSet.insert(id).inserted { refutedIDs.append(id) }
+        noteRefuted(contentsOf: CollectionOfOne(id))
+    }
+
+    /// Notes many facts at once (a memoised list of planting attempts): one access to the bitmap
+    /// and the list for the whole batch, not one per fact.
+    private func noteRefuted(contentsOf ids: some Collection<Int>) {
+        guard let highest = ids.max() else { return }
+        var bits = refutedBits, list = refutedIDs
+        refutedBits = []
+        refutedIDs = []
+        if highest >> 6 >= bits.count { bits += Array(repeating: 0, count: (highest >> 6) + 1 - bits.count) }
+        for id in ids {
+            let word = id >> 6, bit = UInt64(1) << UInt64(id & 63)
+            if bits[word] & bit == 0 {
+                bits[word] |= bit
+                list.append(id)
+            }
+        }
+        refutedBits = bits
+        refutedIDs = list
     }
 
     /// The planting attempts of one effect for one caller in one world (`plantMemo`): they do not
@@ -114,8 +135,8 @@ final class HandlerMoves {
     func beginProperty(budget: Budget?, attacker: Principal) {
         data = pathCache.data(of: attacker)
         self.attacker = attacker
+        for id in refutedIDs { refutedBits[id >> 6] = 0 }
         refutedIDs = []
-        refutedIDSet = []
         goalCache = [:]
         unknowns = []
         queries = 0
@@ -156,13 +177,34 @@ final class HandlerMoves {
         let keys = plantable.map(\.key)
         let plantSet = plantSets[keys] ?? plantSets.count
         plantSets[keys] = plantSet
+        // SMM starts running at an SMI from the first byte of its entry point, SMBASE + 0x8000
+        // (Layout.smmEntryOffset): planting code there is a fact the next SMI turns into control.
+        var entryPoints: [Region] = []
+        if let smram = world.smram {
+            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
+        }
+        let targets = Targets(read: goal.verb == "read" ? relevant : [], write: (goal.verb == "write" ? relevant : []) + entryPoints,
+                              relevant: relevant, goalNames: Set(relevant.map(\.name)))
         for (index, entry) in all.enumerated() {
             for caller in callers(of: entry.handler, smm: entry.smm, world) {
-                result += moves(handler: index, smm: entry.smm, caller: caller, world, relevant: relevant, goal: goal, plantable: plantable, plantSet: plantSet)
+                result += moves(handler: index, smm: entry.smm, caller: caller, world, targets: targets, plantable: plantable, plantSet: plantSet)
             }
         }
         return result
     }
+
+    /// What the effects of every handler aim at while one list of moves is made.
+    private struct Targets {
+        /// Regions a copy or leak may read, and regions a write or copy may write.
+        var read: [Region]
+        var write: [Region]
+        /// The goal's regions (a mapping may map them in), and their names.
+        var relevant: [Region]
+        var goalNames: Set<String>
+    }
+
+    /// The hypervisor's code regions (a mapping effect may map them in).
+    private lazy var hypervisorCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
 
     /// Who can set the handler off: controlled VTLs whose VMCS makes the trigger exit, or for
     /// SMI handlers the context that reaches port 0xB2.
@@ -228,28 +270,20 @@ final class HandlerMoves {
         return f
     }
 
-    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, relevant: [Region], goal: Goal, plantable: [Fetches], plantSet: Int) -> [Move] {
+    private func moves(handler index: Int, smm: Bool, caller: Principal, _ world: World, targets: Targets, plantable: [Fetches], plantSet: Int) -> [Move] {
         let e = encoding(index)
         var result: [Move] = []
         let callerPaths = world.paths(of: caller)
         let writable = world.reachable(.write)
-        let hvCode = platform.regions.filter { $0.owner == .hypervisor && $0.kind == .code }
-        let readTargets = goal.verb == "read" ? relevant : []
-        // SMM starts running at an SMI from the first byte of its entry point, SMBASE + 0x8000
-        // (Layout.smmEntryOffset): planting code there is a fact the next SMI turns into control.
-        var entryPoints: [Region] = []
-        if let smram = world.smram {
-            entryPoints.append(Region(name: Self.entry(smram.name), base: smram.base + Layout.smmEntryOffset, size: 1, owner: .smm, kind: .smram, isSecret: false, location: smram.location))
-        }
-        let writeTargets = (goal.verb == "write" ? relevant : []) + entryPoints
-        let goalNames = Set(relevant.map(\.name))
+        let readTargets = targets.read, writeTargets = targets.write, relevant = targets.relevant, goalNames = targets.goalNames
         for (k, effect) in e.effects.enumerated() {
             /// Runs the planting attempts of this effect once per caller, world, attacker and victims.
             func plantingAttempts(_ body: () -> Void) {
                 let key = PlantKey(handler: index, effect: k, caller: caller, world: world.core.id, attacker: attacker, victims: plantSet)
                 if !recording, let hit = plantMemo[key] {
                     result += hit.moves
-                    for id in hit.facts { noteRefuted(id) }
+                    capturedFacts?.append(contentsOf: hit.facts)
+                    noteRefuted(contentsOf: hit.facts)
                     return
                 }
                 let start = result.count, unknownsBefore = unknowns.count
@@ -413,7 +447,7 @@ final class HandlerMoves {
             case .map(let principal, let gpa, let size, let hpa, let rights):
                 let target = principal ?? caller
                 guard world.state.controls.contains(target) else { continue }
-                for region in relevant + hvCode + (world.smram.map { [$0] } ?? []) {
+                for region in relevant + hypervisorCode + (world.smram.map { [$0] } ?? []) {
                     attempt("map \(region.name) into \(target)", goal: goalNames.contains(region.name), { q in q.maps(gpa: gpa, size: size, hpa: hpa, onto: region) }) { model, _ throws(SMTError) in
                         guard let g = try model.uint64(gpa), let s = try model.uint64(size), let h = try model.uint64(hpa) else { return nil }
                         var state = AttackState()

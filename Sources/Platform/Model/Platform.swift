@@ -7,7 +7,12 @@ public struct Platform: Hashable, Sendable {
     /// Regions sorted by base address.
     public var regions: [Region]
     public var hypervisor: Hypervisor
-    public var partitions: [Partition]
+    public var partitions: [Partition] {
+        didSet { partitionIndex = Self.index(partitions) }
+    }
+    /// Where each partition name first appears in `partitions` (derived from it, so it agrees with
+    /// it under `==` and hashing): the checker looks VTLs up by name in its inner loops.
+    private var partitionIndex: [String: Int] = [:]
     /// Present when the model declares an `smm` block.
     public var smm: SMM?
     public var devices: [Device]
@@ -21,6 +26,7 @@ public struct Platform: Hashable, Sendable {
         self.regions = regions
         self.hypervisor = hypervisor
         self.partitions = partitions
+        self.partitionIndex = Self.index(partitions)
         self.smm = smm
         self.devices = devices
         self.properties = properties
@@ -29,7 +35,11 @@ public struct Platform: Hashable, Sendable {
 
     public func region(named name: String) -> Region? { regions.first { $0.name == name } }
 
-    public func partition(named name: String) -> Partition? { partitions.first { $0.name == name } }
+    public func partition(named name: String) -> Partition? { partitionIndex[name].map { partitions[$0] } }
+
+    private static func index(_ partitions: [Partition]) -> [String: Int] {
+        Dictionary(partitions.enumerated().map { ($0.element.name, $0.offset) }, uniquingKeysWith: { first, _ in first })
+    }
 
     public func device(named name: String) -> Device? { devices.first { $0.name == name } }
 
