@@ -78,13 +78,16 @@ func format3(_ x: Double) -> String {
     return "\(scaled / 1000).\(String(scaled % 1000 + 1000).dropFirst())"
 }
 
+/// The per-page baseline's time: for its run, and for each question (`--timeout`).
+let perPageLimit = 120.0
+
 let arguments = CommandLine.arguments.dropFirst()
 do {
     if arguments.isEmpty || arguments.contains("ept") { try eptThroughput() }
     if arguments.first == "run", arguments.count >= 7, let shape = ReferencePlatform.Shape(arguments: arguments.dropFirst(2)) {
         // A child of `slope`, `baseline` or a size: one run, then its record.
         let perPage = arguments.contains("per-page")
-        let result = runScale(arguments[arguments.startIndex + 1], shape, perPage: perPage, budget: perPage ? 120 : nil)
+        let result = runScale(arguments[arguments.startIndex + 1], shape, perPage: perPage, budget: perPage ? perPageLimit : nil)
         print(result.line)
         print(result.record)
         exit(0)
