@@ -58,18 +58,25 @@ struct AttackSearch {
     /// Applies every move that is not terminal until nothing changes. A reachable state is
     /// included in the result, or is the result's subset joined with one terminal move's gain.
     func saturate(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> AttackState {
+        try saturateKeepingMoves(generator, from: initial).state
+    }
+
+    /// `saturate`, with the moves of the saturated state (all terminal): the last round computed
+    /// them, and whether the goal is met after one of them is the next question.
+    func saturateKeepingMoves(_ generator: MoveGenerator, from initial: AttackState) throws(BudgetExhausted) -> (state: AttackState, terminal: [Move]) {
         var state = initial
         while true {
             if let reason = budget?.exhausted() { throw BudgetExhausted(reason: reason + " while saturating the attack state") }
-            let moves = generator.moves(in: state).filter { !Self.isTerminal($0) }
-            if moves.isEmpty { return state }
+            let all = generator.moves(in: state)
+            let moves = all.filter { !Self.isTerminal($0) }
+            if moves.isEmpty { return (state, all) }
             for move in moves { state = state.union(move.gain) }
         }
     }
 
-    /// The saturated state, or it after one last terminal move, meets the goal.
-    func reachesFromSaturated(_ saturated: AttackState, _ generator: MoveGenerator) -> Bool {
-        reaches(saturated) || generator.moves(in: saturated).contains { Self.isTerminal($0) && reaches(saturated.union($0.gain)) }
+    /// The saturated state, or it after one of its (terminal) moves, meets the goal.
+    func reachesFromSaturated(_ saturated: AttackState, terminal moves: [Move]) -> Bool {
+        reaches(saturated) || moves.contains { Self.isTerminal($0) && reaches(saturated.union($0.gain)) }
     }
 
     func search() throws -> Outcome {
@@ -83,11 +90,11 @@ struct AttackSearch {
         if reaches(initial) {
             return .attack([], shortest: true, note: "the attacker holds the goal from the start")
         }
-        let saturated = try saturate(generator, from: initial)
+        let (saturated, terminal) = try saturateKeepingMoves(generator, from: initial)
         if !handlers.unknowns.isEmpty {
             return .unknown("the solver could not decide \(handlers.unknowns.count) handler quer\(handlers.unknowns.count == 1 ? "y" : "ies"): \(handlers.unknowns.prefix(3).joined(separator: "; "))")
         }
-        guard reachesFromSaturated(saturated, generator) else {
+        guard reachesFromSaturated(saturated, terminal: terminal) else {
             return .proved(saturated: saturated, refutedHandlers: handlers.refuted, queries: handlers.queries)
         }
         return try shortest(generator, from: initial)
