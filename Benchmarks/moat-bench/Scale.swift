@@ -95,6 +95,9 @@ func runScale(_ label: String, _ shape: ReferencePlatform.Shape, perPage: Bool =
         answered = platform.properties.count
         // Where the time goes: the slowest questions, and the time the questions themselves took.
         let total = results.reduce(0) { $0 + $1.seconds }
+        // Questions proved from the saturated state of a guest of the same shape (SharedProofs).
+        let shared = results.filter { if case .proved(let c) = $0.verdict { c.method.contains("exchanged, re-checked") } else { false } }.count
+        print("  \(label): \(shared) questions proved from another guest's saturated state (re-checked)")
         print("  \(label): the questions took \(format3(total)) s of the run; slowest:")
         for r in results.sorted(by: { $0.seconds > $1.seconds }).prefix(environment["MOAT_BENCH_SLOWEST"].flatMap(Int.init) ?? 3) {
             print("    \(format3(r.seconds)) s  \(r.property.name) (\(r.verdict.word))")

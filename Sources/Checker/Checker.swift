@@ -62,9 +62,12 @@ public struct Checker: Sendable {
         let recheck: HandlerMoves
         /// Paths and worlds derived from the configuration; the engines share them, not their answers.
         let paths: PathCache
+        /// Saturated states that guests of the same shape may share (re-checked for each question).
+        var shared: SharedProofs
 
         init(platform: Platform, options: CheckOptions) throws(SMTError) {
             paths = PathCache(platform: platform, atoms: options.atoms)
+            shared = SharedProofs(platform: platform)
             search = try HandlerMoves(platform: platform, options: options, pathCache: paths)
             recheck = try HandlerMoves(platform: platform, options: options, pathCache: paths)
         }
@@ -91,6 +94,7 @@ public struct Checker: Sendable {
         let budget = Budget(options: options)
         if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the search began") }
         let search = AttackSearch(platform: platform, property: property, options: options, budget: budget)
+        if let engines, let proof = try sharedProof(property, search: search, engines: engines, budget: budget) { return proof }
         switch try engines.map({ try search.search(handlers: $0.search) }) ?? search.search() {
         case .attack(let steps, _, _):
             return .attack(Trace(property: property, steps: steps))
@@ -114,9 +118,43 @@ public struct Checker: Sendable {
             if World(platform: platform, state: saturated, cache: engines?.paths).paths.isEmpty {
                 facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
             }
+            if let engines, Self.shares(property, search: search, engines: engines, options: options) {
+                engines.shared.record(property, saturated: saturated)
+            }
             return .proved(Certificate(method: "saturation: \(saturated.facts.count) facts closed under every move", blockingFacts: facts,
                                        recheckQueries: queries + recheck.queries + explanationQueries))
         }
+    }
+
+    /// Whether `property` takes part in `SharedProofs`: its attacker has more paths than the
+    /// slicing threshold (small models read as before).
+    private static func shares(_ property: Property, search: AttackSearch, engines: Engines, options: CheckOptions) -> Bool {
+        guard case .vtl = property.attacker else { return false }
+        let world = World(platform: search.platform, state: search.initialState(), cache: engines.paths)
+        return Atoms.slices(world.paths.count, options)
+    }
+
+    /// The proof of `property` from the saturated state of the same question asked by a guest of the
+    /// same shape, when the certificate re-check accepts it with the two guests exchanged; nil
+    /// otherwise (the question is then searched).
+    private func sharedProof(_ property: Property, search: AttackSearch, engines: Engines, budget: Budget) throws -> Verdict? {
+        guard Self.shares(property, search: search, engines: engines, options: options),
+            let candidate = engines.shared.candidate(for: property), !search.reaches(candidate.state)
+        else { return nil }
+        guard Limitations(platform: platform, cache: engines.paths).reasons(for: property, saturated: candidate.state).isEmpty else { return nil }
+        if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
+        let recheck = try Certificate.recheck(candidate.state, property: property, platform: platform, options: options, engine: engines.recheck)
+        guard recheck.holds else { return nil }
+        if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
+        var (facts, explanationQueries) = try explanation(property, saturated: candidate.state, cache: engines.paths)
+        facts += recheck.refuted
+        if World(platform: platform, state: candidate.state, cache: engines.paths).paths.isEmpty {
+            facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
+        }
+        guard case .vtl(let name, _) = property.attacker else { return nil }
+        return .proved(Certificate(method: "saturation: \(candidate.state.facts.count) facts closed under every move (the saturated state of '\(candidate.source)' "
+                                       + "with \(candidate.partition) and \(name) exchanged, re-checked)",
+                                   blockingFacts: facts, recheckQueries: recheck.queries + explanationQueries))
     }
 
     /// Why the goal is out of reach: the minimal configuration facts that block every path of the

@@ -6,6 +6,8 @@ extension Certificate {
         var holds: Bool
         var problem: String?
         var queries: Int
+        /// The handler effects the re-check's engine refuted (what a certificate lists).
+        var refuted: [String] = []
     }
 
     /// Re-checks a saturated state with a fresh engine (a new solver context): it contains the
@@ -33,6 +35,6 @@ extension Certificate {
         if search.reaches(saturated) {
             return Recheck(holds: false, problem: "it meets the goal", queries: handlers.queries)
         }
-        return Recheck(holds: true, problem: nil, queries: handlers.queries)
+        return Recheck(holds: true, problem: nil, queries: handlers.queries, refuted: handlers.refuted)
     }
 }
