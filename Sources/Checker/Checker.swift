@@ -138,7 +138,7 @@ public struct Checker: Sendable {
     /// same shape, when the certificate re-check accepts it with the two guests exchanged; nil
     /// otherwise (the question is then searched).
     private func sharedProof(_ property: Property, search: AttackSearch, engines: Engines, budget: Budget) throws -> Verdict? {
-        guard Self.shares(property, search: search, engines: engines, options: options),
+        guard case .vtl(let name, _) = property.attacker, Self.shares(property, search: search, engines: engines, options: options),
             let candidate = engines.shared.candidate(for: property), !search.reaches(candidate.state)
         else { return nil }
         guard Limitations(platform: platform, cache: engines.paths).reasons(for: property, saturated: candidate.state).isEmpty else { return nil }
@@ -151,7 +151,6 @@ public struct Checker: Sendable {
         if World(platform: platform, state: candidate.state, cache: engines.paths).paths.isEmpty {
             facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
         }
-        guard case .vtl(let name, _) = property.attacker else { return nil }
         return .proved(Certificate(method: "saturation: \(candidate.state.facts.count) facts closed under every move (the saturated state of '\(candidate.source)' "
                                        + "with \(candidate.partition) and \(name) exchanged, re-checked)",
                                    blockingFacts: facts, recheckQueries: recheck.queries + explanationQueries))
