@@ -94,7 +94,9 @@ public struct Checker: Sendable {
         let budget = Budget(options: options)
         if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the search began") }
         let search = AttackSearch(platform: platform, property: property, options: options, budget: budget)
-        if let engines, let proof = try sharedProof(property, search: search, engines: engines, budget: budget) { return proof }
+        // Guests of the same shape share a search (`SharedProofs`); decided once per question.
+        let sharing = engines.flatMap { Self.shares(property, search: search, engines: $0, options: options) ? $0 : nil }
+        if let sharing, let proof = try sharedProof(property, search: search, engines: sharing, budget: budget) { return proof }
         switch try engines.map({ try search.search(handlers: $0.search) }) ?? search.search() {
         case .attack(let steps, _, _):
             return .attack(Trace(property: property, steps: steps))
@@ -112,18 +114,25 @@ public struct Checker: Sendable {
             guard recheck.holds else {
                 return .unknown(reason: "the saturated state did not re-check: \(recheck.problem ?? "unknown problem")")
             }
-            if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
-            var (facts, explanationQueries) = try explanation(property, saturated: saturated, cache: engines?.paths)
-            facts += refutedHandlers
-            if World(platform: platform, state: saturated, cache: engines?.paths).paths.isEmpty {
-                facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
-            }
-            if let engines, Self.shares(property, search: search, engines: engines, options: options) {
-                engines.shared.record(property, saturated: saturated)
-            }
-            return .proved(Certificate(method: "saturation: \(saturated.facts.count) facts closed under every move", blockingFacts: facts,
-                                       recheckQueries: queries + recheck.queries + explanationQueries))
+            let verdict = try proof(property, saturated: saturated, origin: nil, refuted: refutedHandlers, queries: queries + recheck.queries, budget: budget, cache: engines?.paths)
+            sharing?.shared.record(property, saturated: saturated)
+            return verdict
         }
+    }
+
+    /// The verdict of a re-checked saturated state: its certificate lists the facts that block the
+    /// goal (the explanation), the handler effects refuted, and where the state came from when it is
+    /// another guest's (`origin`).
+    private func proof(_ property: Property, saturated: AttackState, origin: String?, refuted: [String], queries: Int,
+                       budget: Budget, cache: PathCache?) throws -> Verdict {
+        if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
+        var (facts, explanationQueries) = try explanation(property, saturated: saturated, cache: cache)
+        facts += refuted
+        if World(platform: platform, state: saturated, cache: cache).paths.isEmpty {
+            facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
+        }
+        let method = "saturation: \(saturated.facts.count) facts closed under every move" + (origin.map { " (\($0))" } ?? "")
+        return .proved(Certificate(method: method, blockingFacts: facts, recheckQueries: queries + explanationQueries))
     }
 
     /// Whether `property` takes part in `SharedProofs`: its attacker has more paths than the
@@ -138,22 +147,15 @@ public struct Checker: Sendable {
     /// same shape, when the certificate re-check accepts it with the two guests exchanged; nil
     /// otherwise (the question is then searched).
     private func sharedProof(_ property: Property, search: AttackSearch, engines: Engines, budget: Budget) throws -> Verdict? {
-        guard case .vtl(let name, _) = property.attacker, Self.shares(property, search: search, engines: engines, options: options),
-            let candidate = engines.shared.candidate(for: property), !search.reaches(candidate.state)
+        guard case .vtl(let name, _) = property.attacker, let candidate = engines.shared.candidate(for: property), !search.reaches(candidate.state),
+            Limitations(platform: platform, cache: engines.paths).reasons(for: property, saturated: candidate.state).isEmpty
         else { return nil }
-        guard Limitations(platform: platform, cache: engines.paths).reasons(for: property, saturated: candidate.state).isEmpty else { return nil }
         if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
         let recheck = try Certificate.recheck(candidate.state, property: property, platform: platform, options: options, engine: engines.recheck)
         guard recheck.holds else { return nil }
-        if let reason = budget.exhausted() { throw BudgetExhausted(reason: reason + " before the proof was re-checked") }
-        var (facts, explanationQueries) = try explanation(property, saturated: candidate.state, cache: engines.paths)
-        facts += recheck.refuted
-        if World(platform: platform, state: candidate.state, cache: engines.paths).paths.isEmpty {
-            facts.append("note: the attacker has no path to memory at all, so the property holds vacuously")
-        }
-        return .proved(Certificate(method: "saturation: \(candidate.state.facts.count) facts closed under every move (the saturated state of '\(candidate.source)' "
-                                       + "with \(candidate.partition) and \(name) exchanged, re-checked)",
-                                   blockingFacts: facts, recheckQueries: recheck.queries + explanationQueries))
+        return try proof(property, saturated: candidate.state,
+                         origin: "the saturated state of '\(candidate.source)' with \(candidate.partition) and \(name) exchanged, re-checked",
+                         refuted: recheck.refuted, queries: recheck.queries, budget: budget, cache: engines.paths)
     }
 
     /// Why the goal is out of reach: the minimal configuration facts that block every path of the

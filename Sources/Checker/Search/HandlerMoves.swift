@@ -56,13 +56,13 @@ final class HandlerMoves {
     }
 
     private func noteRefuted(_ id: Int) {
-        capturedFacts?.append(id)
         noteRefuted(contentsOf: CollectionOfOne(id))
     }
 
     /// Notes many facts at once (a memoised list of planting attempts): one access to the bitmap
     /// and the list for the whole batch, not one per fact.
     private func noteRefuted(contentsOf ids: some Collection<Int>) {
+        capturedFacts?.append(contentsOf: ids)
         guard let highest = ids.max() else { return }
         var bits = refutedBits, list = refutedIDs
         refutedBits = []
@@ -285,7 +285,6 @@ final class HandlerMoves {
                 let key = PlantKey(handler: index, effect: k, caller: caller, world: world.core.id, attacker: attacker, victims: plantSet)
                 if !recording, let hit = plantMemo[key] {
                     result += hit.moves
-                    capturedFacts?.append(contentsOf: hit.facts)
                     noteRefuted(contentsOf: hit.facts)
                     return
                 }

@@ -47,22 +47,13 @@ struct SharedProofs {
         guard case .vtl(let name, let level) = property.attacker, let partition = platform.partition(named: name),
             !involves(property.goal, name)
         else { return nil }
-        let target: Target?
-        switch property.goal {
-        case .read(let t), .write(let t), .exec(let t): target = t
-        case .dos: target = nil
-        }
         let shape = "\(partition.kind)|\(partition.vtls.map(\.level))|\(devices(of: name).count)|\(owned(by: name).count)"
-        return (Key(shape: shape, level: level, verb: property.goal.verb, target: target), name)
+        return (Key(shape: shape, level: level, verb: property.goal.verb, target: property.goal.target), name)
     }
 
     /// Whether the goal is about `partition` itself: its contexts, its devices or its memory.
     private func involves(_ goal: Goal, _ partition: String) -> Bool {
-        let target: Target
-        switch goal {
-        case .read(let t), .write(let t), .exec(let t): target = t
-        case .dos: return false
-        }
+        guard let target = goal.target else { return false }
         switch target {
         case .partition(let name): return name == partition
         case .principal(let p): return belongs(p, to: partition)
